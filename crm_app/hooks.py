@@ -1,0 +1,13 @@
+app_name = "crm_app"
+app_title = "CRM App"
+app_publisher = "crm_app contributors"
+app_description = "Customer master data: customers, customer groups, territories and sales targets as trees"
+app_email = "crm-app@example.com"
+app_license = "MIT"
+required_apps = []
+
+# Seed records (root groups and territories) after install and after every migrate
+after_install = "crm_app.install.after_install"
+after_migrate = "crm_app.install.after_migrate"
+
+export_python_type_annotations = True

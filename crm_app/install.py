@@ -1,0 +1,6 @@
+def after_install():
+	pass
+
+
+def after_migrate():
+	pass
