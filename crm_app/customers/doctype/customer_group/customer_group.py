@@ -1,0 +1,32 @@
+# Copyright (c) 2026, crm_app contributors and contributors
+# For license information, please see license.txt
+
+from frappe.utils.nestedset import NestedSet
+
+from crm_app.trees import validate_no_members, validate_node
+
+
+
+class CustomerGroup(NestedSet):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		customer_group_name: DF.Data
+		is_group: DF.Check
+		lft: DF.Int
+		old_parent: DF.Link | None
+		parent_customer_group: DF.Link | None
+		rgt: DF.Int
+	# end: auto-generated types
+
+	nsm_parent_field = "parent_customer_group"
+	allow_root_deletion = False
+
+	def validate(self):
+		validate_node(self)
+		validate_no_members(self, "Customer", "customer_group")
