@@ -137,11 +137,21 @@ fi
 installed_from=$(cd / && "$BENCH_DIR/env/bin/python" -c 'import crm_app, os; print(os.path.dirname(os.path.dirname(crm_app.__file__)))' 2>/dev/null || true)
 if [ "$installed_from" != "$app_link" ] && [ "$installed_from" != "$ROOT" ]; then
 	say "pip install --editable"
-	"$TOOLS_DIR/bin/uv" pip install --quiet --python "$BENCH_DIR/env/bin/python" --editable "$app_link"
+	uv pip install --quiet --python "$BENCH_DIR/env/bin/python" --editable "$app_link"
 fi
 grep -qx crm_app "$BENCH_DIR/sites/apps.txt" || printf '\ncrm_app\n' >>"$BENCH_DIR/sites/apps.txt"
 sed -i '/^$/d' "$BENCH_DIR/sites/apps.txt"
 say "crm_app -> $ROOT"
+
+# ---------------------------------------------------------------------------------------------
+step "test tools in the bench's env (pytest, playwright)"
+test_tools_key=$(hash_files "$DEV_SRC/requirements-test.txt" "$DEV_SRC/constraints-frappe.txt")
+if ! stamp_ok test-tools "$test_tools_key"; then
+	uv pip install --quiet --python "$BENCH_DIR/env/bin/python" -r "$DEV_SRC/requirements-test.txt" \
+		--constraint "$DEV_SRC/constraints-frappe.txt"
+	stamp_set test-tools "$test_tools_key"
+fi
+say "ready"
 
 # ---------------------------------------------------------------------------------------------
 step "desk assets"

@@ -6,7 +6,6 @@ from frappe.utils.nestedset import NestedSet
 from crm_app.trees import validate_leaf, validate_node
 
 
-
 class Customer(NestedSet):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
@@ -18,7 +17,7 @@ class Customer(NestedSet):
 
 		customer_group: DF.Link | None
 		customer_name: DF.Data
-		customer_type: DF.Literal['Company', 'Individual']
+		customer_type: DF.Literal["Company", "Individual"]
 		is_group: DF.Check
 		lft: DF.Int
 		old_parent: DF.Link | None

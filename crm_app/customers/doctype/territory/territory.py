@@ -6,7 +6,6 @@ from frappe.utils.nestedset import NestedSet
 from crm_app.trees import validate_no_members, validate_node
 
 
-
 class Territory(NestedSet):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.

@@ -1,0 +1,24 @@
+# Two commands for a newcomer: `make serve` and `make test`. Both set up what is missing first.
+.PHONY: setup serve test lint format clean
+
+setup:
+	bash dev/setup.sh
+
+serve: setup
+	bash dev/serve.sh
+
+test:
+	bash dev/setup.sh --with-browser
+	bash dev/test.sh $(PYTEST_ARGS)
+
+lint:
+	.bench/tools/bin/ruff check .
+	.bench/tools/bin/ruff format --check .
+
+format:
+	.bench/tools/bin/ruff format .
+	.bench/tools/bin/ruff check --fix .
+
+# Removes the bench, its tools and caches (the sites' databases are dropped and remade by the next setup).
+clean:
+	rm -rf .bench test-artifacts

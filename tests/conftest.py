@@ -1,0 +1,116 @@
+"""pytest against a real Frappe test site.
+
+The site comes from FRAPPE_SITE (default test.localhost) in the bench found from FRAPPE_SITES_PATH, the
+development bench of dev/setup.sh, or the bench this app sits in (apps/crm_app). Every test runs as
+Administrator and is rolled back afterwards; tests that go through the HTTP server clean up after
+themselves, since the server commits.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import frappe
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def find_sites_path() -> Path:
+	if os.environ.get("FRAPPE_SITES_PATH"):
+		return Path(os.environ["FRAPPE_SITES_PATH"]).resolve()
+	for candidate in (REPO / ".bench" / "frappe-bench" / "sites", Path.cwd() / "sites", Path.cwd()):
+		if (candidate / "apps.txt").exists():
+			return candidate.resolve()
+	raise RuntimeError("No bench found: set FRAPPE_SITES_PATH to the bench's sites folder")
+
+
+SITES_PATH = find_sites_path()
+SITE = os.environ.get("FRAPPE_SITE", "test.localhost")
+ADMIN_PASSWORD = os.environ.get("CRM_ADMIN_PASSWORD", "admin")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frappe_site():
+	cwd = os.getcwd()
+	os.chdir(SITES_PATH)  # Frappe resolves logs and assets from the sites folder
+	frappe.init(site=SITE, sites_path=str(SITES_PATH))
+	frappe.connect()
+	frappe.flags.in_test = True
+	frappe.set_user("Administrator")
+	yield SITE
+	frappe.db.rollback()
+	frappe.destroy()
+	os.chdir(cwd)
+
+
+@pytest.fixture(autouse=True)
+def rollback():
+	frappe.set_user("Administrator")
+	yield
+	frappe.db.rollback()
+	frappe.local.lang = "en"
+	frappe.set_user("Administrator")
+
+
+def _free_port() -> int:
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url():
+	"""A real Frappe HTTP server (gunicorn, loopback only) on the test site, for the whole session."""
+	port = _free_port()
+	env = {**os.environ, "CRM_DEFAULT_SITE": SITE}
+	bench_python = Path(sys.executable)
+	log = open(REPO / ".bench" / "test-server.log" if (REPO / ".bench").is_dir() else os.devnull, "w")
+	process = subprocess.Popen(
+		[
+			str(bench_python.parent / "gunicorn"),
+			"--bind",
+			f"127.0.0.1:{port}",
+			"--workers",
+			"2",
+			"--timeout",
+			"120",
+			"--pythonpath",
+			str(REPO / "dev"),
+			"wsgi:application",
+		],
+		cwd=SITES_PATH,
+		env=env,
+		stdout=log,
+		stderr=subprocess.STDOUT,
+	)
+	url = f"http://127.0.0.1:{port}"
+	deadline = time.monotonic() + 60
+	while True:
+		try:
+			if requests.get(f"{url}/api/method/ping", timeout=2).json().get("message") == "pong":
+				break
+		except requests.RequestException:
+			pass
+		if process.poll() is not None or time.monotonic() > deadline:
+			process.kill()
+			raise RuntimeError(f"the test HTTP server did not start (see {log.name})")
+		time.sleep(0.3)
+	yield url
+	process.terminate()
+	process.wait(timeout=30)
+	log.close()
+
+
+@pytest.fixture
+def admin_session(server_url) -> requests.Session:
+	session = requests.Session()
+	response = session.post(
+		f"{server_url}/api/method/login", data={"usr": "Administrator", "pwd": ADMIN_PASSWORD}
+	)
+	assert response.status_code == 200, response.text
+	return session

@@ -1,0 +1,63 @@
+"""Helpers for tree tests: make nodes, and check a whole nested set against its parent links."""
+
+import frappe
+
+from crm_app.trees import parent_field_of
+
+NAME_FIELD = {
+	"Customer Group": "customer_group_name",
+	"Territory": "territory_name",
+	"Sales Target": "sales_target_name",
+	"Customer": "customer_name",
+}
+
+
+def make_node(doctype: str, name: str, parent: str | None, is_group: int = 0, **fields):
+	doc = frappe.get_doc(
+		{
+			"doctype": doctype,
+			NAME_FIELD[doctype]: name,
+			parent_field_of(doctype): parent,
+			"is_group": is_group,
+			**fields,
+		}
+	)
+	return doc.insert()
+
+
+def tree_rows(doctype: str) -> dict[str, frappe._dict]:
+	rows = frappe.get_all(doctype, fields=["name", f"{parent_field_of(doctype)} as parent", "lft", "rgt"])
+	return {row.name: row for row in rows}
+
+
+def assert_tree_valid(doctype: str) -> None:
+	"""lft/rgt are 1..2n with no gaps or duplicates, and an interval contains another exactly when
+	its node is an ancestor of the other by the parent links."""
+	rows = tree_rows(doctype)
+	bounds = sorted([r.lft for r in rows.values()] + [r.rgt for r in rows.values()])
+	assert bounds == list(range(1, 2 * len(rows) + 1)), f"{doctype}: lft/rgt have gaps or duplicates"
+	for row in rows.values():
+		assert row.lft < row.rgt, f"{doctype} {row.name}: lft {row.lft} >= rgt {row.rgt}"
+
+	def ancestors(name):
+		seen = set()
+		parent = rows[name].parent
+		while parent:
+			assert parent not in seen, f"{doctype}: loop through {parent}"
+			seen.add(parent)
+			parent = rows[parent].parent
+		return seen
+
+	ancestry = {name: ancestors(name) for name in rows}
+	for a in rows.values():
+		for b in rows.values():
+			if a.name == b.name:
+				continue
+			contains = a.lft < b.lft and b.rgt < a.rgt
+			disjoint = a.rgt < b.lft or b.rgt < a.lft
+			assert contains or disjoint or (b.lft < a.lft and a.rgt < b.rgt), (
+				f"{doctype}: {a.name} and {b.name} overlap"
+			)
+			assert contains == (a.name in ancestry[b.name]), (
+				f"{doctype}: {a.name} / {b.name} nesting disagrees with parents"
+			)
