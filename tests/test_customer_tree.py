@@ -3,11 +3,7 @@ import pytest
 from frappe.utils.nestedset import get_root_of
 
 from crm_app.trees import GroupNodeNotAllowedError, MembersExistError, ParentNotAGroupError
-from tests.trees import assert_tree_valid, make_node
-
-
-def unique(label: str) -> str:
-	return f"_Test {label} {frappe.generate_hash(length=8)}"
+from tests.trees import assert_tree_valid, make_node, unique
 
 
 @pytest.fixture

@@ -5,11 +5,7 @@ import json
 import frappe
 import requests
 
-from tests.conftest import SITE
-
-
-def unique(label):
-	return f"_Test {label} {frappe.generate_hash(length=8)}"
+from tests.trees import unique
 
 
 def resource(server_url, doctype, name=""):

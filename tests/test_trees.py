@@ -10,14 +10,10 @@ from frappe.utils.nestedset import (
 )
 
 from crm_app.trees import ParentNotAGroupError, parent_field_of
-from tests.trees import assert_tree_valid, make_node, tree_rows
+from tests.trees import assert_tree_valid, make_node, tree_rows, unique
 
 SINGLE_ROOT_TREES = ["Customer Group", "Territory", "Sales Target"]
 ALL_TREES = [*SINGLE_ROOT_TREES, "Customer"]
-
-
-def unique(label: str) -> str:
-	return f"_Test {label} {frappe.generate_hash(length=8)}"
 
 
 def top_of(doctype: str) -> str:

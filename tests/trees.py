@@ -12,6 +12,11 @@ NAME_FIELD = {
 }
 
 
+def unique(label: str) -> str:
+	"""A name no other test (or an earlier run, through the HTTP server's commits) has used."""
+	return f"_Test {label} {frappe.generate_hash(length=8)}"
+
+
 def make_node(doctype: str, name: str, parent: str | None, is_group: int = 0, **fields):
 	doc = frappe.get_doc(
 		{
