@@ -3,6 +3,13 @@
 
 from frappe.utils.nestedset import NestedSet
 
+from crm_app.customers.naming import (
+	apply_new_customer_defaults,
+	by_naming_series,
+	free_customer_name,
+	insert_under_free_name,
+	naming_series_name,
+)
 from crm_app.trees import validate_leaf, validate_node
 
 
@@ -29,6 +36,21 @@ class Customer(NestedSet):
 	# Customers form a forest: each independent customer is a root; a head office (national account)
 	# is a group whose branches are its children.
 	nsm_parent_field = "parent_customer"
+
+	def autoname(self):
+		self.flags.named_by_customer_name = not by_naming_series()
+		if self.flags.named_by_customer_name:
+			self.name = free_customer_name(self.customer_name)
+		else:
+			self.name = naming_series_name(self)
+
+	def db_insert(self, *args, **kwargs):
+		if not self.flags.named_by_customer_name:
+			return super().db_insert(*args, **kwargs)
+		return insert_under_free_name(self, super().db_insert, *args, **kwargs)
+
+	def before_insert(self):
+		apply_new_customer_defaults(self)
 
 	def validate(self):
 		validate_node(self, single_root=False)

@@ -1,0 +1,29 @@
+# Copyright (c) 2026, crm_app contributors and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+from crm_app.trees import validate_leaf
+
+
+class CRMSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		credit_controller: DF.Link | None
+		cust_master_name: DF.Literal["Customer Name", "Naming Series"]
+		customer_group: DF.Link | None
+		customer_naming_series: DF.Data | None
+		frozen_accounts_modifier: DF.Link | None
+		territory: DF.Link | None
+	# end: auto-generated types
+
+	def validate(self):
+		# the defaults must be places a customer can hang on
+		validate_leaf("Customer Group", self.customer_group)
+		validate_leaf("Territory", self.territory)

@@ -1,0 +1,82 @@
+"""Customer names and the defaults a new customer takes from CRM Settings.
+
+Plain functions, so that the desk, REST, scripts and bulk imports share one rule.
+"""
+
+import frappe
+from frappe.model.naming import make_autoname
+
+SETTINGS = "CRM Settings"
+# Settings field -> Customer field filled when empty on a new customer
+NEW_CUSTOMER_DEFAULTS = {"customer_group": "customer_group", "territory": "territory"}
+MAX_NAME_ATTEMPTS = 50
+
+
+def by_naming_series() -> bool:
+	return frappe.db.get_single_value(SETTINGS, "cust_master_name") == "Naming Series"
+
+
+def naming_series_name(doc) -> str:
+	prefix = frappe.db.get_single_value(SETTINGS, "customer_naming_series") or "CUST-.YYYY.-"
+	return make_autoname(prefix if "#" in prefix else f"{prefix}.#####", doc=doc)
+
+
+def _escape_like(text: str) -> str:
+	return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def homonym_suffixes(base: str) -> set[int]:
+	"""Suffixes already taken for a base name: 0 for the base itself, n for `base-n`. Only exact bases
+	count: `Acme` is not counted by `X Acme-5` or `Acme Corp`."""
+	rows = frappe.db.sql(
+		"select name from `tabCustomer` where name = %s or name like %s",
+		(base, _escape_like(base) + "-%"),
+		pluck=True,
+	)
+	taken = set()
+	for name in rows:
+		rest = name[len(base) :]
+		if not rest:
+			taken.add(0)
+		elif rest[0] == "-" and rest[1:].isdigit():
+			taken.add(int(rest[1:]))
+	return taken
+
+
+def free_customer_name(base: str, taken_too: str | None = None) -> str:
+	"""`base` if free, else `base-n` with n one past the highest suffix in use (or in `taken_too`)."""
+	base = base.strip()
+	taken = homonym_suffixes(base)
+	if taken_too:
+		taken |= homonym_suffixes_of(base, taken_too)
+	if 0 not in taken:
+		return base
+	return f"{base}-{max(taken) + 1}"
+
+
+def homonym_suffixes_of(base: str, name: str) -> set[int]:
+	rest = name[len(base) :]
+	if not rest:
+		return {0}
+	return {int(rest[1:])} if rest[0] == "-" and rest[1:].isdigit() else set()
+
+
+def insert_under_free_name(doc, insert, *args, **kwargs):
+	"""Insert, and if another session took the name in the meantime, take the next free one:
+	two people saving `Acme` at the same moment get `Acme` and `Acme-1`, never an error."""
+	for _attempt in range(MAX_NAME_ATTEMPTS):
+		try:
+			return insert(*args, **kwargs)
+		except frappe.DuplicateEntryError:
+			if frappe.local.message_log:
+				frappe.local.message_log.pop()  # Frappe's "already exists" message, no longer true
+			doc.name = free_customer_name(doc.customer_name, taken_too=doc.name)
+	return insert(*args, **kwargs)
+
+
+def apply_new_customer_defaults(doc) -> None:
+	"""Fill the empty fields of a new customer (document or dict) from CRM Settings."""
+	settings = frappe.db.get_singles_dict(SETTINGS, cast=True)
+	for settings_field, customer_field in NEW_CUSTOMER_DEFAULTS.items():
+		if not doc.get(customer_field) and settings.get(settings_field):
+			doc.update({customer_field: settings.get(settings_field)})  # a Document or a dict
