@@ -20,6 +20,7 @@ class CRMSettings(Document):
 		customer_group: DF.Link | None
 		customer_naming_series: DF.Data | None
 		frozen_accounts_modifier: DF.Link | None
+		selling_price_list: DF.Link | None
 		territory: DF.Link | None
 	# end: auto-generated types
 

@@ -22,14 +22,49 @@ class Customer(NestedSet):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from crm_app.crm_setup.doctype.customer_credit_limit.customer_credit_limit import CustomerCreditLimit
+		from crm_app.crm_setup.doctype.party_account.party_account import PartyAccount
+		from crm_app.crm_setup.doctype.sales_team.sales_team import SalesTeam
+
+		account_manager: DF.Link | None
+		accounts: DF.Table[PartyAccount]
+		credit_limits: DF.Table[CustomerCreditLimit]
+		customer_details: DF.Text | None
 		customer_group: DF.Link | None
 		customer_name: DF.Data
+		customer_primary_address: DF.Link | None
+		customer_primary_contact: DF.Link | None
 		customer_type: DF.Literal["Company", "Individual"]
+		default_bank_account: DF.Link | None
+		default_commission_rate: DF.Float
+		default_currency: DF.Link | None
+		default_price_list: DF.Link | None
+		default_sales_partner: DF.Link | None
+		disabled: DF.Check
+		dn_required: DF.Check
+		email_id: DF.Data | None
+		industry: DF.Link | None
+		is_frozen: DF.Check
 		is_group: DF.Check
+		is_internal_customer: DF.Check
+		language: DF.Link | None
+		lead_name: DF.Link | None
 		lft: DF.Int
+		loyalty_program: DF.Link | None
+		market_segment: DF.Link | None
+		mobile_no: DF.Data | None
 		old_parent: DF.Link | None
+		pan: DF.Data | None
 		parent_customer: DF.Link | None
+		payment_terms: DF.Link | None
+		primary_address: DF.Text | None
+		represents_company: DF.Link | None
 		rgt: DF.Int
+		sales_team: DF.Table[SalesTeam]
+		so_required: DF.Check
+		tax_category: DF.Link | None
+		tax_id: DF.Data | None
+		tax_withholding_category: DF.Link | None
 		territory: DF.Link | None
 	# end: auto-generated types
 

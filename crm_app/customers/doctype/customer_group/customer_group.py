@@ -15,11 +15,19 @@ class CustomerGroup(NestedSet):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from crm_app.crm_setup.doctype.customer_credit_limit.customer_credit_limit import CustomerCreditLimit
+		from crm_app.crm_setup.doctype.party_account.party_account import PartyAccount
+
+		accounts: DF.Table[PartyAccount]
+		credit_limit_policy: DF.Literal["Members May Have Their Own", "Every Member Takes the Group Limit"]
+		credit_limits: DF.Table[CustomerCreditLimit]
 		customer_group_name: DF.Data
+		default_price_list: DF.Link | None
 		is_group: DF.Check
 		lft: DF.Int
 		old_parent: DF.Link | None
 		parent_customer_group: DF.Link | None
+		payment_terms: DF.Link | None
 		rgt: DF.Int
 	# end: auto-generated types
 

@@ -1,0 +1,25 @@
+# Copyright (c) 2026, crm_app contributors and contributors
+# For license information, please see license.txt
+
+# import frappe
+from frappe.model.document import Document
+
+
+class CustomerCreditLimit(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		bypass_credit_limit_check: DF.Check
+		company: DF.Link
+		credit_limit: DF.Currency
+		currency: DF.Link | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+	# end: auto-generated types
+	pass
