@@ -1,7 +1,7 @@
 # Copyright (c) 2026, crm_app contributors and contributors
 # For license information, please see license.txt
 
-# import frappe
+import frappe
 from frappe.model.document import Document
 
 
@@ -20,4 +20,7 @@ class Account(Document):
 		company: DF.Link
 		disabled: DF.Check
 	# end: auto-generated types
-	pass
+
+	def autoname(self):
+		# ERPNext's convention: "Debtors - ABC" for company ABC
+		self.name = f"{self.account_name.strip()} - {frappe.db.get_value('Company', self.company, 'abbr')}"

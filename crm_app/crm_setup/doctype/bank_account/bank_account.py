@@ -1,7 +1,6 @@
 # Copyright (c) 2026, crm_app contributors and contributors
 # For license information, please see license.txt
 
-# import frappe
 from frappe.model.document import Document
 
 
@@ -20,4 +19,6 @@ class BankAccount(Document):
 		iban: DF.Data | None
 		is_company_account: DF.Check
 	# end: auto-generated types
-	pass
+
+	def autoname(self):
+		self.name = f"{self.account_name.strip()} - {self.bank.strip()}"

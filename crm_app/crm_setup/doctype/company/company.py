@@ -1,7 +1,6 @@
 # Copyright (c) 2026, crm_app contributors and contributors
 # For license information, please see license.txt
 
-# import frappe
 from frappe.model.document import Document
 
 
@@ -22,4 +21,8 @@ class Company(Document):
 		default_receivable_account: DF.Link | None
 		payment_terms: DF.Link | None
 	# end: auto-generated types
-	pass
+
+	def before_validate(self):
+		if not self.abbr:
+			# initials, as ERPNext suggests them
+			self.abbr = "".join(word[0] for word in self.company_name.split() if word).upper()[:5]

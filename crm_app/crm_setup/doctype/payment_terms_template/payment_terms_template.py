@@ -1,8 +1,9 @@
 # Copyright (c) 2026, crm_app contributors and contributors
 # For license information, please see license.txt
 
-# import frappe
 from frappe.model.document import Document
+
+from crm_app.customers.validation import validate_total_percent
 
 
 class PaymentTermsTemplate(Document):
@@ -21,4 +22,6 @@ class PaymentTermsTemplate(Document):
 		template_name: DF.Data
 		terms: DF.Table[PaymentTermsTemplateDetail]
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		validate_total_percent(self.terms, "invoice_portion", "Invoice portions", required=True)

@@ -3,6 +3,8 @@
 
 from frappe.utils.nestedset import NestedSet
 
+from crm_app.customers.contacts import link_quick_entry_records
+from crm_app.customers.leads import mark_lead_converted
 from crm_app.customers.naming import (
 	apply_new_customer_defaults,
 	by_naming_series,
@@ -10,6 +12,7 @@ from crm_app.customers.naming import (
 	insert_under_free_name,
 	naming_series_name,
 )
+from crm_app.customers.validation import validate_sales_team
 from crm_app.trees import validate_leaf, validate_node
 
 
@@ -28,6 +31,7 @@ class Customer(NestedSet):
 
 		account_manager: DF.Link | None
 		accounts: DF.Table[PartyAccount]
+		credit_limit_covers_branches: DF.Check
 		credit_limits: DF.Table[CustomerCreditLimit]
 		customer_details: DF.Text | None
 		customer_group: DF.Link | None
@@ -91,3 +95,8 @@ class Customer(NestedSet):
 		validate_node(self, single_root=False)
 		validate_leaf("Customer Group", self.customer_group)
 		validate_leaf("Territory", self.territory)
+		validate_sales_team(self.sales_team)
+
+	def after_insert(self):
+		link_quick_entry_records(self)
+		mark_lead_converted(self)

@@ -3,6 +3,7 @@
 
 from frappe.utils.nestedset import NestedSet
 
+from crm_app.customers.groups import validate_group_deletion, validate_group_rename
 from crm_app.trees import validate_no_members, validate_node
 
 
@@ -37,3 +38,10 @@ class CustomerGroup(NestedSet):
 	def validate(self):
 		validate_node(self)
 		validate_no_members(self, "Customer", "customer_group")
+
+	def before_rename(self, old_name, new_name, merge=False):
+		validate_group_rename(old_name, new_name, merge)
+
+	def on_trash(self):
+		validate_group_deletion(self)
+		super().on_trash()

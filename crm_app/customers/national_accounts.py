@@ -1,0 +1,59 @@
+"""National accounts: a head office (a Customer that is a group) and its branches (its subtree)."""
+
+from collections import defaultdict
+
+import frappe
+from frappe import _
+from frappe.utils import flt
+
+from crm_app.customers.defaults import get_effective_defaults
+
+
+class NotAHeadOfficeError(frappe.ValidationError):
+	pass
+
+
+def subtree_of(customer: str) -> list[frappe._dict]:
+	lft, rgt = frappe.db.get_value("Customer", customer, ["lft", "rgt"])
+	return frappe.get_all(
+		"Customer",
+		filters={"lft": (">=", lft), "rgt": ("<=", rgt)},
+		fields=["name", "customer_name", "parent_customer", "is_group"],
+		order_by="lft",
+	)
+
+
+def covering_head_office(customer: str) -> str | None:
+	"""The nearest head office (the customer itself or an ancestor) whose credit limit covers its
+	whole subtree, if any: the credit rule then weighs the subtree's outstanding against its limit."""
+	lft, rgt = frappe.db.get_value("Customer", customer, ["lft", "rgt"])
+	return frappe.db.get_value(
+		"Customer",
+		{"lft": ("<=", lft), "rgt": (">=", rgt), "is_group": 1, "credit_limit_covers_branches": 1},
+		"name",
+		order_by="lft desc",
+	)
+
+
+def national_account_summary(customer: str) -> dict:
+	head = frappe.db.get_value(
+		"Customer", customer, ["name", "is_group", "credit_limit_covers_branches"], as_dict=True
+	)
+	if not head.is_group:
+		frappe.throw(_("{0} is not a head office").format(frappe.bold(customer)), NotAHeadOfficeError)
+	members = subtree_of(customer)
+	effective = get_effective_defaults([m.name for m in members])
+	branch_totals = defaultdict(float)
+	for member in members[1:]:
+		for row in effective[member.name]["values"]["credit_limits"]:
+			branch_totals[(row["company"], row["currency"])] += flt(row["credit_limit"])
+	return {
+		"head_office": customer,
+		"credit_limit_covers_branches": head.credit_limit_covers_branches,
+		"branches": [m for m in members[1:]],
+		"credit_limits": effective[customer]["values"]["credit_limits"],
+		"branch_credit_limits": [
+			{"company": company, "currency": currency, "credit_limit": total}
+			for (company, currency), total in sorted(branch_totals.items())
+		],
+	}
