@@ -1,4 +1,5 @@
-"""Records every site needs: the root of each tree and ERPNext's three default customer groups.
+"""Records every site needs: the root of each tree, ERPNext's three default customer groups and a
+default address template.
 
 They are made after install-app and checked again after every migrate. A record is made once: if a
 user later renames or deletes a seeded child, migrate respects that (the seeded keys are remembered
@@ -19,15 +20,38 @@ SEED_TREES = {
 	"Customer Group": ("All Customer Groups", ["Individual", "Commercial", "Government"]),
 	"Territory": ("All Territories", []),
 	"Sales Target": ("All Sales Targets", []),
+	"Sales Person": ("Sales Team", []),
 }
 
 
 def after_install():
 	ensure_seed_records()
+	ensure_address_template()
 
 
 def after_migrate():
 	ensure_seed_records()
+	ensure_address_template()
+
+
+def ensure_address_template() -> None:
+	"""Frappe needs a default Address Template to display addresses (customers' primary address)."""
+	if frappe.db.exists("Address Template", {"is_default": 1}):
+		return
+	from frappe.contacts.doctype.address_template.address_template import get_default_address_template
+
+	country = frappe.db.get_single_value("System Settings", "country") or "France"
+	if frappe.db.exists("Address Template", country):
+		frappe.db.set_value("Address Template", country, "is_default", 1)
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Address Template",
+			"country": country,
+			"is_default": 1,
+			"template": get_default_address_template(),
+		}
+	).insert(ignore_permissions=True)
 
 
 def ensure_seed_records() -> None:

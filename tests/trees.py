@@ -9,6 +9,7 @@ NAME_FIELD = {
 	"Territory": "territory_name",
 	"Sales Target": "sales_target_name",
 	"Customer": "customer_name",
+	"Sales Person": "sales_person_name",
 }
 
 

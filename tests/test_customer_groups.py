@@ -1,0 +1,141 @@
+import frappe
+import pytest
+from frappe.utils.nestedset import get_root_of
+
+from crm_app.customers import group_changes
+from crm_app.customers.group_changes import InvalidGroupChangeError, apply_group_change, preview_group_change
+from crm_app.customers.groups import GroupCodeFixedError
+from tests.fixtures import make_customer, make_group_chain, make_price_list
+from tests.trees import make_node, unique
+
+
+@pytest.fixture
+def sales_user():
+	email = f"{frappe.generate_hash(length=10)}@crm-app.test"
+	user = frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": email,
+			"first_name": "Sales",
+			"send_welcome_email": 0,
+			"roles": [{"role": "Sales User"}],
+		}
+	).insert(ignore_permissions=True)
+	# Frappe makes the first system user a System Manager; this one must stay a plain Sales User
+	frappe.db.delete("Has Role", {"parent": user.name, "role": "System Manager"})
+	frappe.clear_cache(user=user.name)
+	return user.name
+
+
+def test_the_group_code_is_fixed(sales_user):
+	group = make_node("Customer Group", unique("Retail"), get_root_of("Customer Group")).name
+	other = make_node("Customer Group", unique("Wholesale"), get_root_of("Customer Group")).name
+	with pytest.raises(frappe.ValidationError):
+		frappe.rename_doc("Customer Group", group, unique("Renamed"))
+	# even forced past the doctype setting, or as a merge, the controller refuses
+	with pytest.raises(GroupCodeFixedError):
+		frappe.rename_doc("Customer Group", group, unique("Renamed"), force=True)
+	with pytest.raises(GroupCodeFixedError):
+		frappe.rename_doc("Customer Group", group, other, merge=True, force=True)
+	assert frappe.db.exists("Customer Group", group)
+
+
+def test_only_crm_or_system_managers_delete_groups(sales_user):
+	group = make_node("Customer Group", unique("Retail"), get_root_of("Customer Group")).name
+	frappe.set_user(sales_user)
+	with pytest.raises(frappe.PermissionError):
+		frappe.delete_doc("Customer Group", group)
+	# a script that skips permission checks is refused too
+	with pytest.raises(frappe.PermissionError):
+		frappe.delete_doc("Customer Group", group, ignore_permissions=True)
+	frappe.set_user("Administrator")
+	frappe.delete_doc("Customer Group", group)
+	assert not frappe.db.exists("Customer Group", group)
+
+
+def test_a_sales_user_gets_403_deleting_a_group_over_rest(server_url, sales_user):
+	import requests
+
+	group = make_node("Customer Group", unique("Retail"), get_root_of("Customer Group")).name
+	frappe.db.commit()
+	try:
+		user = frappe.get_doc("User", sales_user)
+		user.new_password = "Sales-pass-1234!"
+		user.save(ignore_permissions=True)
+		frappe.db.commit()
+		session = requests.Session()
+		assert session.post(
+			f"{server_url}/api/method/login", data={"usr": sales_user, "pwd": "Sales-pass-1234!"}
+		).ok
+		response = session.delete(f"{server_url}/api/resource/Customer Group/{group}")
+		assert response.status_code == 403
+		assert frappe.db.exists("Customer Group", group)
+	finally:
+		frappe.delete_doc("Customer Group", group, force=True)
+		frappe.delete_doc("User", sales_user, force=True)
+		frappe.db.commit()
+
+
+def test_preview_marks_overrides_and_shows_before_and_after():
+	_top, middle, leaf = make_group_chain(3)
+	old_list, new_list, own_list = make_price_list(), make_price_list(), make_price_list()
+	frappe.db.set_value("Customer Group", middle, "default_price_list", old_list)
+	inherits = make_customer(leaf).name
+	overrides = make_customer(leaf, default_price_list=own_list).name
+
+	rows = {r["customer"]: r for r in preview_group_change(middle, {"default_price_list": new_list})}
+	assert rows[inherits] | {} == {
+		"customer": inherits,
+		"field": "default_price_list",
+		"current_value": old_list,
+		"current_source": "ancestor",
+		"current_source_name": middle,
+		"new_value": new_list,
+		"new_source": "ancestor",
+		"new_source_name": middle,
+		"has_override": False,
+	}
+	assert (rows[overrides]["current_value"], rows[overrides]["new_value"]) == (own_list, own_list)
+	assert rows[overrides]["has_override"] is True
+	# the preview changed nothing
+	assert frappe.db.get_value("Customer Group", middle, "default_price_list") == old_list
+
+
+def test_apply_writes_the_group_and_the_chosen_overrides_with_a_trace():
+	_top, middle, leaf = make_group_chain(3)
+	new_list, own_list = make_price_list(), make_price_list()
+	inherits = make_customer(leaf).name
+	overrides = make_customer(leaf, default_price_list=own_list).name
+	keeps = make_customer(leaf, default_price_list=own_list).name
+
+	result = apply_group_change(middle, {"default_price_list": new_list}, customers=[overrides])
+	assert result == {"queued": False, "job_id": None, "customers": 1}
+	assert frappe.db.get_value("Customer Group", middle, "default_price_list") == new_list
+	assert frappe.db.get_value("Customer", overrides, "default_price_list") == new_list
+	assert frappe.db.get_value("Customer", keeps, "default_price_list") == own_list
+	assert frappe.db.get_value("Customer", inherits, "default_price_list") is None  # still reads the chain
+	version = frappe.get_all(
+		"Version", filters={"ref_doctype": "Customer", "docname": overrides}, pluck="data"
+	)
+	assert any(new_list in data for data in version)
+	assert frappe.db.exists("Comment", {"reference_doctype": "Customer Group", "reference_name": middle})
+
+
+def test_large_sets_go_to_the_background(monkeypatch):
+	middle, leaf = make_group_chain(2)
+	new_list, own_list = make_price_list(), make_price_list()
+	customers = [make_customer(leaf, default_price_list=own_list).name for _ in range(3)]
+	monkeypatch.setattr(group_changes, "BACKGROUND_THRESHOLD", 2)
+	result = apply_group_change(middle, {"default_price_list": new_list})  # default: every override
+	assert result["queued"] is True and result["customers"] == 3
+	# tests run the job at once (enqueue now=True); on a site the worker does
+	assert {frappe.db.get_value("Customer", c, "default_price_list") for c in customers} == {new_list}
+
+
+def test_changes_to_unknown_fields_or_other_groups_customers_are_refused():
+	_top, middle, leaf = make_group_chain(3)
+	stranger = make_customer(make_group_chain(1)[0]).name
+	with pytest.raises(InvalidGroupChangeError):
+		preview_group_change(middle, {"customer_name": "x"})
+	with pytest.raises(InvalidGroupChangeError):
+		apply_group_change(middle, {"default_price_list": make_price_list()}, customers=[stranger])
