@@ -133,7 +133,7 @@ def test_large_sets_go_to_the_background(monkeypatch):
 
 
 def test_changes_to_unknown_fields_or_other_groups_customers_are_refused():
-	_top, middle, leaf = make_group_chain(3)
+	_top, middle, _leaf = make_group_chain(3)
 	stranger = make_customer(make_group_chain(1)[0]).name
 	with pytest.raises(InvalidGroupChangeError):
 		preview_group_change(middle, {"customer_name": "x"})
