@@ -4,6 +4,9 @@ app_publisher = "crm_app contributors"
 app_description = "Customer master data: customers, customer groups, territories and sales targets as trees"
 app_email = "crm-app@example.com"
 app_license = "MIT"
+
+# Desk code shared by the forms (customer quick entry, values in force)
+app_include_js = "crm_app.bundle.js"
 required_apps = []
 
 # Seed records (root groups and territories) after install and after every migrate

@@ -62,3 +62,47 @@ def test_customer_group_tree_view_loads_without_errors(desk_page, server_url):
 	desk_page.screenshot(path=str(ARTIFACTS / "customer-group-tree.png"))
 	errors = [e for e in desk_page.errors if not is_realtime_noise(e)]
 	assert errors == []
+
+
+def test_customer_quick_entry_prefills_the_group_and_makes_the_contact(desk_page, server_url):
+	import frappe
+
+	from tests.trees import unique
+
+	frappe.db.set_single_value("CRM Settings", "customer_group", "Commercial")
+	frappe.db.commit()
+	name = unique("Quick")
+	try:
+		desk_page.goto(f"{server_url}/app/customer")
+		desk_page.click("button.primary-action")
+		dialog = desk_page.locator(".modal.show")
+		dialog.locator("input[data-fieldname='customer_name']").wait_for(timeout=30_000)
+		desk_page.wait_for_function(
+			"() => cur_dialog && cur_dialog.get_value('customer_group') === 'Commercial'", timeout=30_000
+		)
+		dialog.locator("input[data-fieldname='customer_name']").fill(name)
+		# the contact fields sit in a collapsed section of the dialog
+		assert desk_page.evaluate("() => Boolean(cur_dialog.fields_dict.email_id)")
+		desk_page.evaluate("() => cur_dialog.set_value('email_id', 'quick@example.com')")
+		dialog.locator("button.btn-primary:visible").first.click()
+		desk_page.wait_for_selector(".modal.show", state="detached", timeout=30_000)
+		desk_page.goto(f"{server_url}/app/customer/{name}")
+		# the form shows the values in force with their source
+		desk_page.wait_for_selector(
+			"[data-fieldname='effective_defaults_html'] table", state="attached", timeout=30_000
+		)
+		frappe.db.rollback()
+		contact = frappe.db.get_value("Customer", name, "customer_primary_contact")
+		assert contact and frappe.db.get_value("Contact", contact, "email_id") == "quick@example.com"
+		assert frappe.db.get_value("Customer", name, "customer_group") == "Commercial"
+		errors = [e for e in desk_page.errors if not is_realtime_noise(e)]
+		assert errors == []
+	finally:
+		frappe.db.rollback()
+		contact = frappe.db.get_value("Customer", name, "customer_primary_contact")
+		frappe.db.set_single_value("CRM Settings", "customer_group", None)
+		if frappe.db.exists("Customer", name):
+			frappe.delete_doc("Customer", name, force=True)
+		if contact:
+			frappe.delete_doc("Contact", contact, force=True)
+		frappe.db.commit()

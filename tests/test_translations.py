@@ -30,7 +30,9 @@ def visible_strings() -> set[str]:
 				if field.get(key):
 					strings.add(field[key])
 			if field.get("fieldtype") == "Select" and field.get("options"):
-				strings.update(option for option in field["options"].split("\n") if option and "." not in option)
+				strings.update(
+					option for option in field["options"].split("\n") if option and "." not in option
+				)
 		for permission in doc.get("permissions", []):
 			strings.add(permission["role"])
 	for path in [*APP.rglob("*.py"), *APP.rglob("*.js")]:

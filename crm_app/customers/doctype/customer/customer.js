@@ -7,5 +7,44 @@ frappe.ui.form.on("Customer", {
 		frm.set_query("customer_group", () => ({ filters: { is_group: 0 } }));
 		frm.set_query("territory", () => ({ filters: { is_group: 0 } }));
 		frm.set_query("parent_customer", () => ({ filters: { is_group: 1, name: ["!=", frm.doc.name] } }));
+		frm.set_query("default_bank_account", () => ({ filters: { is_company_account: 1 } }));
+		frm.set_query("default_price_list", () => ({ filters: { selling: 1, enabled: 1 } }));
+		frm.set_query("account", "accounts", (doc, cdt, cdn) => ({
+			filters: { company: locals[cdt][cdn].company, account_type: "Receivable" },
+		}));
+	},
+
+	onload(frm) {
+		if (frm.is_new()) {
+			frappe.db.get_doc("CRM Settings").then((settings) => {
+				for (const field of ["customer_group", "territory"]) {
+					if (!frm.doc[field] && settings[field]) frm.set_value(field, settings[field]);
+				}
+			});
+		}
+	},
+
+	refresh(frm) {
+		if (frm.is_new()) return;
+		crm_app.show_values_in_force(frm);
+		if (frm.doc.is_group) {
+			frm.add_custom_button(__("National Account"), () => show_national_account(frm));
+		}
 	},
 });
+
+function show_national_account(frm) {
+	frappe.call("crm_app.api.customer.get_national_account", { customer: frm.doc.name }).then(({ message }) => {
+		const branches = message.branches
+			.map((b) => `<li>${frappe.utils.get_form_link("Customer", b.name, true, b.customer_name)}</li>`)
+			.join("");
+		const limits = message.branch_credit_limits
+			.map((l) => `<li>${l.company}: ${format_currency(l.credit_limit, l.currency)}</li>`)
+			.join("");
+		frappe.msgprint({
+			title: __("National Account"),
+			message: `<p>${__("Branches")}: ${message.branches.length}</p><ul>${branches}</ul>
+				<p>${__("Branches' credit limits")}</p><ul>${limits}</ul>`,
+		});
+	});
+}
