@@ -53,6 +53,16 @@ def test_only_crm_or_system_managers_delete_groups(sales_user):
 	assert not frappe.db.exists("Customer Group", group)
 
 
+def test_a_sales_user_cannot_delete_a_used_group(sales_user):
+	group = make_node("Customer Group", unique("Retail"), get_root_of("Customer Group")).name
+	make_customer(group)
+	frappe.set_user(sales_user)
+	with pytest.raises(frappe.PermissionError):
+		frappe.delete_doc("Customer Group", group)
+	frappe.set_user("Administrator")
+	assert frappe.db.exists("Customer Group", group)
+
+
 def test_a_sales_user_gets_403_deleting_a_group_over_rest(server_url, sales_user):
 	import requests
 
