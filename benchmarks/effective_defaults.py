@@ -9,7 +9,6 @@ Works on the test site (FRAPPE_SITE, default test.localhost); removes what it ma
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -22,7 +21,7 @@ from frappe.utils.nestedset import get_root_of, rebuild_tree
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from crm_app.customers.defaults import get_effective_defaults
-from tests.conftest import SITE, SITES_PATH
+from tests.conftest import connect_site
 
 PREFIX = "_Bench ED "
 BRANCHING = 3  # 1 + 3 + 9 + 27 + 81 groups: 5 levels
@@ -142,9 +141,7 @@ def main():
 	parser.add_argument("--repeat", type=int, default=5)
 	args = parser.parse_args()
 
-	os.chdir(SITES_PATH)
-	frappe.init(site=SITE, sites_path=str(SITES_PATH))
-	frappe.connect()
+	connect_site()
 	cleanup()
 	try:
 		names, groups = build_data(args.customers)

@@ -9,7 +9,6 @@ and removes them, restores the index and rebuilds the tree when it ends, even on
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -21,7 +20,7 @@ from frappe.utils.nestedset import rebuild_tree
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from tests.conftest import SITE, SITES_PATH
+from tests.conftest import connect_site
 
 TABLE = "tabCustomer Group"
 PARENT = "parent_customer_group"
@@ -78,9 +77,7 @@ def main():
 	parser.add_argument("--repeat", type=int, default=3)
 	args = parser.parse_args()
 
-	os.chdir(SITES_PATH)
-	frappe.init(site=SITE, sites_path=str(SITES_PATH))
-	frappe.connect()
+	connect_site()
 	root = frappe.db.get_value("Customer Group", {PARENT: ("is", "not set")}, "name")
 	assert parent_index_exists(), "run the app's migrate first: the parent link should be indexed"
 	try:

@@ -34,12 +34,17 @@ SITE = os.environ.get("FRAPPE_SITE", "test.localhost")
 ADMIN_PASSWORD = os.environ.get("CRM_ADMIN_PASSWORD", "admin")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def frappe_site():
-	cwd = os.getcwd()
+def connect_site() -> None:
+	"""Connect this process to the test site (tests and benchmarks)."""
 	os.chdir(SITES_PATH)  # Frappe resolves logs and assets from the sites folder
 	frappe.init(site=SITE, sites_path=str(SITES_PATH))
 	frappe.connect()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frappe_site():
+	cwd = os.getcwd()
+	connect_site()
 	frappe.flags.in_test = True
 	frappe.set_user("Administrator")
 	yield SITE
