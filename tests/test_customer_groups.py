@@ -1,7 +1,7 @@
 import frappe
 import pytest
-from frappe.utils.password import update_password
 from frappe.utils.nestedset import get_root_of
+from frappe.utils.password import update_password
 
 from crm_app.customers import group_changes
 from crm_app.customers.group_changes import InvalidGroupChangeError, apply_group_change, preview_group_change

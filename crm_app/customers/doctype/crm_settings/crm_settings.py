@@ -20,6 +20,7 @@ class CRMSettings(Document):
 		customer_group: DF.Link | None
 		customer_naming_series: DF.Data | None
 		frozen_accounts_modifier: DF.Link | None
+		include_tax_in_statistics: DF.Check
 		selling_price_list: DF.Link | None
 		territory: DF.Link | None
 	# end: auto-generated types

@@ -47,6 +47,7 @@ class Customer(NestedSet):
 		disabled: DF.Check
 		dn_required: DF.Check
 		email_id: DF.Data | None
+		freeze_reason: DF.SmallText | None
 		industry: DF.Link | None
 		is_frozen: DF.Check
 		is_group: DF.Check

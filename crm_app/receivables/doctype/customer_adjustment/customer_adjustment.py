@@ -1,0 +1,31 @@
+# Copyright (c) 2026, crm_app contributors and contributors
+# For license information, please see license.txt
+
+# import frappe
+from frappe.model.document import Document
+
+
+class CustomerAdjustment(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		adjustment_type: DF.Literal["Debit Note", "Adjustment", "Write-Off", "Interest Charge"]
+		against_invoice: DF.Link | None
+		amended_from: DF.Link | None
+		amount: DF.Currency
+		company: DF.Link
+		currency: DF.Link
+		customer: DF.Link
+		customer_name: DF.Data | None
+		naming_series: DF.Literal["CRM-ADJ-.YYYY.-"]
+		posting_date: DF.Date
+		remarks: DF.SmallText | None
+		tax_amount: DF.Currency
+		total: DF.Currency
+	# end: auto-generated types
+	pass

@@ -1,0 +1,44 @@
+# Copyright (c) 2026, crm_app contributors and contributors
+# For license information, please see license.txt
+
+# import frappe
+from frappe.model.document import Document
+
+
+class CustomerLedgerEntry(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		against_voucher: DF.DynamicLink | None
+		against_voucher_type: DF.Link | None
+		amount: DF.Currency
+		company: DF.Link
+		currency: DF.Link
+		customer: DF.Link
+		customer_group: DF.Link | None
+		due_date: DF.Date | None
+		is_reversal: DF.Check
+		movement_type: DF.Literal[
+			"Invoice",
+			"Credit Note",
+			"Receipt",
+			"Discount",
+			"Returned Cheque",
+			"Debit Note",
+			"Adjustment",
+			"Write-Off",
+			"Interest Charge",
+			"Invoice Paid",
+		]
+		name: DF.Int | None
+		posting_date: DF.Date
+		tax_amount: DF.Currency
+		voucher_no: DF.DynamicLink
+		voucher_type: DF.Link
+	# end: auto-generated types
+	pass

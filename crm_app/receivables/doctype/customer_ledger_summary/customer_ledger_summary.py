@@ -1,0 +1,39 @@
+# Copyright (c) 2026, crm_app contributors and contributors
+# For license information, please see license.txt
+
+# import frappe
+from frappe.model.document import Document
+
+
+class CustomerLedgerSummary(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		amount: DF.Currency
+		company: DF.Link | None
+		currency: DF.Link | None
+		customer_group: DF.Link | None
+		days_to_pay: DF.Int
+		entries: DF.Int
+		movement_type: DF.Literal[
+			"Invoice",
+			"Credit Note",
+			"Receipt",
+			"Discount",
+			"Returned Cheque",
+			"Debit Note",
+			"Adjustment",
+			"Write-Off",
+			"Interest Charge",
+			"Invoice Paid",
+		]
+		name: DF.Int | None
+		period_start: DF.Date | None
+		tax_amount: DF.Currency
+	# end: auto-generated types
+	pass
