@@ -14,3 +14,6 @@ after_install = "crm_app.install.after_install"
 after_migrate = "crm_app.install.after_migrate"
 
 export_python_type_annotations = True
+
+# Unpaid invoices past their due date become Overdue
+scheduler_events = {"daily": ["crm_app.receivables.settlement.update_overdue_statuses"]}

@@ -21,6 +21,7 @@ SEED_TREES = {
 	"Territory": ("All Territories", []),
 	"Sales Target": ("All Sales Targets", []),
 	"Sales Person": ("Sales Team", []),
+	"Item Group": ("All Item Groups", []),
 }
 
 

@@ -10,6 +10,7 @@ NAME_FIELD = {
 	"Sales Target": "sales_target_name",
 	"Customer": "customer_name",
 	"Sales Person": "sales_person_name",
+	"Item Group": "item_group_name",
 }
 
 

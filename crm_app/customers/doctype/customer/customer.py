@@ -4,6 +4,7 @@
 from frappe.utils.nestedset import NestedSet
 
 from crm_app.customers.contacts import link_quick_entry_records
+from crm_app.customers.freeze import record_freeze_change, validate_freeze
 from crm_app.customers.leads import mark_lead_converted
 from crm_app.customers.naming import (
 	apply_new_customer_defaults,
@@ -97,6 +98,11 @@ class Customer(NestedSet):
 		validate_leaf("Customer Group", self.customer_group)
 		validate_leaf("Territory", self.territory)
 		validate_sales_team(self.sales_team)
+		validate_freeze(self)
+
+	def on_update(self):
+		super().on_update()
+		record_freeze_change(self)
 
 	def after_insert(self):
 		link_quick_entry_records(self)

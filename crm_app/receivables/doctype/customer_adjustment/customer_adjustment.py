@@ -1,8 +1,10 @@
 # Copyright (c) 2026, crm_app contributors and contributors
 # For license information, please see license.txt
 
-# import frappe
 from frappe.model.document import Document
+
+from crm_app.receivables import adjustments, rules
+from crm_app.receivables.ledger import reverse_voucher
 
 
 class CustomerAdjustment(Document):
@@ -28,4 +30,17 @@ class CustomerAdjustment(Document):
 		tax_amount: DF.Currency
 		total: DF.Currency
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		rules.validate_customer_enabled(self)
+		adjustments.validate(self)
+
+	def before_submit(self):
+		rules.validate_not_frozen(self.customer, self.doctype)
+
+	def on_submit(self):
+		adjustments.post_adjustment(self)
+
+	def on_cancel(self):
+		self.ignore_linked_doctypes = ("Customer Ledger Entry",)
+		adjustments.undo_adjustment(self)

@@ -1,7 +1,7 @@
 # Copyright (c) 2026, crm_app contributors and contributors
 # For license information, please see license.txt
 
-# import frappe
+import frappe
 from frappe.model.document import Document
 
 
@@ -42,3 +42,11 @@ class CustomerLedgerEntry(Document):
 		voucher_type: DF.Link
 	# end: auto-generated types
 	pass
+
+
+def on_doctype_update():
+	# balances by customer, the documents' own rows, what settles an invoice, statistics by date
+	frappe.db.add_index("Customer Ledger Entry", ["customer", "company", "currency"])
+	frappe.db.add_index("Customer Ledger Entry", ["voucher_type", "voucher_no"])
+	frappe.db.add_index("Customer Ledger Entry", ["against_voucher"])
+	frappe.db.add_index("Customer Ledger Entry", ["posting_date"])

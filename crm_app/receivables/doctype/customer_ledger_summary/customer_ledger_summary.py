@@ -1,7 +1,7 @@
 # Copyright (c) 2026, crm_app contributors and contributors
 # For license information, please see license.txt
 
-# import frappe
+import frappe
 from frappe.model.document import Document
 
 
@@ -37,3 +37,13 @@ class CustomerLedgerSummary(Document):
 		tax_amount: DF.Currency
 	# end: auto-generated types
 	pass
+
+
+def on_doctype_update():
+	# one row per group, company, currency, month and movement type: the ledger adds into it
+	frappe.db.add_unique(
+		"Customer Ledger Summary",
+		["customer_group", "company", "currency", "period_start", "movement_type"],
+		constraint_name="summary_key",
+	)
+	frappe.db.add_index("Customer Ledger Summary", ["period_start"])

@@ -1,8 +1,9 @@
 # Copyright (c) 2026, crm_app contributors and contributors
 # For license information, please see license.txt
 
-# import frappe
 from frappe.model.document import Document
+
+from crm_app.trees import validate_leaf
 
 
 class Item(Document):
@@ -19,4 +20,7 @@ class Item(Document):
 		item_group: DF.Link
 		item_name: DF.Data | None
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		self.item_name = self.item_name or self.item_code
+		validate_leaf("Item Group", self.item_group)

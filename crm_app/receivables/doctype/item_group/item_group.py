@@ -1,8 +1,9 @@
 # Copyright (c) 2026, crm_app contributors and contributors
 # For license information, please see license.txt
 
-# import frappe
 from frappe.utils.nestedset import NestedSet
+
+from crm_app.trees import validate_no_members, validate_node
 
 
 class ItemGroup(NestedSet):
@@ -21,4 +22,10 @@ class ItemGroup(NestedSet):
 		parent_item_group: DF.Link | None
 		rgt: DF.Int
 	# end: auto-generated types
-	pass
+
+	nsm_parent_field = "parent_item_group"
+	allow_root_deletion = False
+
+	def validate(self):
+		validate_node(self)
+		validate_no_members(self, "Item", "item_group")

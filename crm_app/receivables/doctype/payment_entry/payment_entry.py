@@ -1,8 +1,9 @@
 # Copyright (c) 2026, crm_app contributors and contributors
 # For license information, please see license.txt
 
-# import frappe
 from frappe.model.document import Document
+
+from crm_app.receivables import payments, rules
 
 
 class PaymentEntry(Document):
@@ -35,4 +36,17 @@ class PaymentEntry(Document):
 		returned_payment: DF.Link | None
 		unallocated_amount: DF.Currency
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		rules.validate_customer_enabled(self, "party")
+		payments.validate(self)
+
+	def before_submit(self):
+		rules.validate_not_frozen(self.party, self.doctype)
+
+	def on_submit(self):
+		payments.post_payment(self)
+
+	def on_cancel(self):
+		self.ignore_linked_doctypes = ("Customer Ledger Entry",)
+		payments.undo_payment(self)

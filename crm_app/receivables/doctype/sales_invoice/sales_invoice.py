@@ -1,8 +1,12 @@
 # Copyright (c) 2026, crm_app contributors and contributors
 # For license information, please see license.txt
 
-# import frappe
 from frappe.model.document import Document
+from frappe.utils import flt
+
+from crm_app.receivables import invoicing, rules
+from crm_app.receivables.ledger import ledger_row, post, reverse_voucher
+from crm_app.receivables.settlement import invoice_status, settle
 
 
 class SalesInvoice(Document):
@@ -42,4 +46,35 @@ class SalesInvoice(Document):
 		territory: DF.Link | None
 		total_taxes_and_charges: DF.Currency
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		rules.validate_customer_enabled(self)
+		invoicing.set_missing_values(self)
+		invoicing.calculate_totals(self)
+		invoicing.validate_return(self)
+		invoicing.make_payment_schedule(self)
+		self.outstanding_amount = 0 if self.is_return else self.grand_total
+		self.status = invoice_status(self)
+
+	def before_submit(self):
+		rules.validate_not_frozen(self.customer, self.doctype)
+		if not self.is_return:
+			rules.check_credit_limit(self.customer, self.company, self.currency, self.grand_total)
+
+	def on_submit(self):
+		kind = "Credit Note" if self.is_return else "Invoice"
+		extra = {"due_date": self.due_date}
+		if self.is_return:
+			extra.update(against_voucher_type=self.doctype, against_voucher=self.return_against)
+		post([ledger_row(self, kind, abs(self.grand_total), abs(flt(self.total_taxes_and_charges)), **extra)])
+		if self.is_return:
+			settle(self.return_against, abs(self.grand_total), self, self.posting_date)
+		self.db_set("status", invoice_status(self), update_modified=False)
+
+	def on_cancel(self):
+		# the ledger rows point at this invoice by design: they are reversed, not a reason to refuse
+		self.ignore_linked_doctypes = ("Customer Ledger Entry",)
+		reverse_voucher(self.doctype, self.name, movement_type=("!=", "Invoice Paid"))
+		if self.is_return:
+			settle(self.return_against, -abs(self.grand_total), self, self.posting_date)
+		self.db_set("status", "Cancelled", update_modified=False)

@@ -1,0 +1,67 @@
+"""REST and desk API for receivables (`/api/method/crm_app.api.receivables.<name>`)."""
+
+import frappe
+from frappe import _
+
+from crm_app.customers.overview import customer_overview
+from crm_app.receivables import invoicing, statistics
+from crm_app.receivables.ledger import rebuild_summary
+
+
+@frappe.whitelist()
+def get_invoice_defaults(customer: str, company: str | None = None) -> dict:
+	"""What a new invoice takes from the customer (the desk calls it when the customer is picked)."""
+	frappe.get_doc("Customer", customer).check_permission("read")
+	return invoicing.customer_defaults(customer, company)
+
+
+@frappe.whitelist()
+def get_item_price(item_code: str, price_list: str | None = None) -> float | None:
+	frappe.has_permission("Item Price", "read", throw=True)
+	return invoicing.price_of(item_code, price_list)
+
+
+@frappe.whitelist()
+def get_statistics(
+	fiscal_year: str,
+	customer_group: str | None = None,
+	customer: str | None = None,
+	company=None,
+	currency=None,
+) -> dict:
+	"""Sage's statistics for a customer, or for a customer group rolled up through its subtree."""
+	statistics.validate_subject(customer_group, customer)
+	frappe.has_permission("Customer Ledger Entry", "read", throw=True)
+	if customer:
+		frappe.get_doc("Customer", customer).check_permission("read")
+		return statistics.customer_statistics(customer, fiscal_year, company, currency)
+	return statistics.group_statistics(customer_group, fiscal_year, company, currency)
+
+
+@frappe.whitelist()
+def get_group_trends(
+	fiscal_year: str, parent_customer_group=None, company=None, currency=None, value="amount"
+):
+	frappe.has_permission("Customer Ledger Entry", "read", throw=True)
+	return statistics.group_trends(fiscal_year, parent_customer_group, company, currency, value)
+
+
+@frappe.whitelist()
+def get_customer_overview(customer: str) -> dict:
+	frappe.get_doc("Customer", customer).check_permission("read")
+	return customer_overview(customer)
+
+
+@frappe.whitelist(methods=["POST"])
+def rebuild_ledger_summary() -> dict:
+	"""Recompute the monthly summary from the ledger, in the background."""
+	frappe.only_for(("System Manager", "Accounts Manager"))
+	job = frappe.enqueue(run_rebuild, queue="long", timeout=3600)
+	return {"job_id": getattr(job, "id", None)}
+
+
+def run_rebuild() -> int:
+	frappe.publish_progress(0, title=_("Rebuilding the customer ledger summary"))
+	count = rebuild_summary()
+	frappe.publish_progress(100, title=_("Rebuilding the customer ledger summary"))
+	return count

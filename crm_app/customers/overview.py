@@ -1,0 +1,109 @@
+"""The customer's 360 view (seed 004): invoices, balance, payments, tasks, attachments, linked records."""
+
+import frappe
+from frappe.utils import flt, getdate, nowdate
+
+from crm_app.receivables.ledger import aggregate_ledger
+
+
+def _count_and_amount(filters) -> dict:
+	row = frappe.get_all(
+		"Sales Invoice", filters=filters, fields=["count(name) as count", "sum(grand_total) as amount"]
+	)[0]
+	return {"count": row.count or 0, "amount": flt(row.amount)}
+
+
+def customer_overview(customer: str) -> dict:
+	today = nowdate()
+	base = {"customer": customer, "is_return": 0}
+	invoices = {
+		"authorised": _count_and_amount({**base, "docstatus": 1}),
+		"pending": _count_and_amount({**base, "docstatus": 0}),
+		"overdue": _count_and_amount(
+			{**base, "docstatus": 1, "outstanding_amount": (">", 0), "due_date": ("<", today)}
+		),
+	}
+	outstanding = frappe.db.sql(
+		"""select company, currency, sum(amount) as amount from `tabCustomer Ledger Entry`
+		where customer = %s group by company, currency having sum(amount) != 0""",
+		customer,
+		as_dict=True,
+	)
+	last_payment = frappe.get_all(
+		"Payment Entry",
+		filters={"party": customer, "docstatus": 1, "payment_type": "Receive"},
+		fields=["name", "posting_date", "paid_amount", "currency"],
+		order_by="posting_date desc, creation desc",
+		limit=1,
+	)
+	paid = [
+		r
+		for r in aggregate_ledger("where l.customer = %(customer)s", {"customer": customer})
+		if r.movement_type == "Invoice Paid"
+	]
+	paid_count, paid_days = sum(int(r.entries) for r in paid), sum(int(r.days_to_pay) for r in paid)
+	todos = frappe.get_all(
+		"ToDo",
+		filters={"reference_type": "Customer", "reference_name": customer, "status": "Open"},
+		fields=["name", "description", "date", "allocated_to"],
+		order_by="date",
+	)
+	tasks = {"overdue": [], "to_do": [], "upcoming": []}
+	for todo in todos:
+		if todo.date and getdate(todo.date) < getdate(today):
+			tasks["overdue"].append(todo)
+		elif todo.date and getdate(todo.date) > getdate(today):
+			tasks["upcoming"].append(todo)
+		else:
+			tasks["to_do"].append(todo)
+	return {
+		"customer": customer,
+		"invoices": invoices,
+		"outstanding": outstanding,
+		"last_payment": last_payment[0] if last_payment else None,
+		"average_days_to_pay": flt(paid_days / paid_count, 1) if paid_count else None,
+		"tasks": tasks,
+		"attachments": frappe.db.count(
+			"File", {"attached_to_doctype": "Customer", "attached_to_name": customer}
+		),
+		"linked": linked_counts(customer),
+	}
+
+
+def linked_counts(customer: str) -> list[dict]:
+	"""Each kind of linked record with its count and the filtered list it opens."""
+
+	def dynamic(doctype):
+		return frappe.db.count(
+			"Dynamic Link", {"parenttype": doctype, "link_doctype": "Customer", "link_name": customer}
+		)
+
+	lead = frappe.db.get_value("Customer", customer, "lead_name")
+	return [
+		{
+			"doctype": "Sales Invoice",
+			"count": frappe.db.count("Sales Invoice", {"customer": customer}),
+			"filters": {"customer": customer},
+		},
+		{
+			"doctype": "Payment Entry",
+			"count": frappe.db.count("Payment Entry", {"party": customer}),
+			"filters": {"party": customer},
+		},
+		{
+			"doctype": "Customer Adjustment",
+			"count": frappe.db.count("Customer Adjustment", {"customer": customer}),
+			"filters": {"customer": customer},
+		},
+		{
+			"doctype": "Contact",
+			"count": dynamic("Contact"),
+			"filters": {"link_doctype": "Customer", "link_name": customer},
+		},
+		{
+			"doctype": "Address",
+			"count": dynamic("Address"),
+			"filters": {"link_doctype": "Customer", "link_name": customer},
+		},
+		{"doctype": "Lead", "count": 1 if lead else 0, "filters": {"name": lead} if lead else {}},
+	]

@@ -1,0 +1,64 @@
+"""Customer adjustments: debit notes, adjustments, write-offs, interest charges."""
+
+import frappe
+from frappe import _
+from frappe.utils import flt
+
+from crm_app.receivables.ledger import ledger_row, post, reverse_voucher
+from crm_app.receivables.settlement import settle
+
+
+class InvalidAdjustmentError(frappe.ValidationError):
+	pass
+
+
+def validate(doc) -> None:
+	doc.total = flt(flt(doc.amount) + flt(doc.tax_amount), 2)
+	if doc.adjustment_type != "Adjustment" and doc.total <= 0:
+		frappe.throw(
+			_("A {0} must be a positive amount").format(_(doc.adjustment_type)), InvalidAdjustmentError
+		)
+	if doc.adjustment_type == "Write-Off":
+		invoice = frappe.db.get_value(
+			"Sales Invoice",
+			doc.against_invoice,
+			["customer", "company", "currency", "docstatus", "is_return"],
+			as_dict=True,
+		)
+		if (
+			not invoice
+			or invoice.docstatus != 1
+			or invoice.is_return
+			or (invoice.customer, invoice.company, invoice.currency)
+			!= (
+				doc.customer,
+				doc.company,
+				doc.currency,
+			)
+		):
+			frappe.throw(
+				_("A write-off settles a submitted invoice of the same customer, company and currency"),
+				InvalidAdjustmentError,
+			)
+
+
+def post_adjustment(doc) -> None:
+	extra = (
+		{"against_voucher_type": "Sales Invoice", "against_voucher": doc.against_invoice}
+		if doc.against_invoice
+		else {}
+	)
+	if doc.adjustment_type == "Adjustment":
+		# the one type whose sign is the user's: positive raises what the customer owes
+		row = ledger_row(doc, "Adjustment", doc.total, flt(doc.tax_amount), **extra)
+	else:
+		row = ledger_row(doc, doc.adjustment_type, abs(doc.total), abs(flt(doc.tax_amount)), **extra)
+	post([row])
+	if doc.adjustment_type == "Write-Off":
+		settle(doc.against_invoice, doc.total, doc, doc.posting_date)
+
+
+def undo_adjustment(doc) -> None:
+	reverse_voucher(doc.doctype, doc.name, movement_type=("!=", "Invoice Paid"))
+	if doc.adjustment_type == "Write-Off":
+		settle(doc.against_invoice, -doc.total, doc, doc.posting_date)

@@ -1,0 +1,179 @@
+"""The customer ledger: one append-only row per money movement, and its monthly summary.
+
+Every submitted Sales Invoice, Payment Entry and Customer Adjustment writes rows here; cancelling
+writes reversing rows (`is_reversal`), nothing is updated or deleted. `amount` is the effect on what
+the customer owes (an invoice raises it, a receipt lowers it).
+
+"Invoice Paid" rows mark the moment an invoice is fully settled (amount 0: no effect on the balance);
+they carry the statistics Sage keeps on invoices paid and days to pay.
+
+The summary (Customer Ledger Summary) holds, per customer group, company, currency, month and movement
+type, the number of entries and their amounts, in the "natural" sign (an invoice, a receipt, a credit
+note all count positive). It is kept by the same SQL aggregate that rebuilds it from scratch, run on
+the new rows only, so the two cannot disagree.
+"""
+
+import frappe
+from frappe.utils import getdate
+
+LEDGER = "Customer Ledger Entry"
+SUMMARY = "Customer Ledger Summary"
+
+# effect of each movement type on the customer's balance, per unit of its natural (positive) amount
+BALANCE_SIGN = {
+	"Invoice": 1,
+	"Credit Note": -1,
+	"Receipt": -1,
+	"Discount": -1,
+	"Returned Cheque": 1,
+	"Debit Note": 1,
+	"Adjustment": 1,
+	"Write-Off": -1,
+	"Interest Charge": 1,
+	"Invoice Paid": 0,
+}
+LEDGER_FIELDS = (
+	"customer",
+	"company",
+	"customer_group",
+	"movement_type",
+	"posting_date",
+	"due_date",
+	"currency",
+	"amount",
+	"tax_amount",
+	"voucher_type",
+	"voucher_no",
+	"against_voucher_type",
+	"against_voucher",
+	"is_reversal",
+)
+
+
+def post(rows: list[dict]) -> None:
+	"""Append rows to the ledger and add them to the summary."""
+	if not rows:
+		return
+	names = []
+	for row in rows:
+		entry = frappe.get_doc({"doctype": LEDGER, **{f: row.get(f) for f in LEDGER_FIELDS}})
+		entry.is_reversal = entry.is_reversal or 0
+		entry.name = frappe.db.get_next_sequence_val(LEDGER)
+		entry.db_insert()
+		names.append(entry.name)
+	add_to_summary(names)
+
+
+def reverse_voucher(
+	voucher_type: str, voucher_no: str, by_voucher: tuple[str, str] | None = None, **filters
+) -> None:
+	"""Undo a document's rows (or some of them) with opposite rows, dated as the rows they undo so that
+	each period's statistics net out. A row that itself reversed another is undone by a plain row.
+	`by_voucher` names the document doing it, when it is not the document itself."""
+	rows = frappe.get_all(
+		LEDGER,
+		filters={"voucher_type": voucher_type, "voucher_no": voucher_no, **filters},
+		fields=list(LEDGER_FIELDS),
+		order_by="name",
+	)
+	for row in rows:
+		row.amount, row.tax_amount, row.is_reversal = (
+			-row.amount,
+			-row.tax_amount,
+			0 if row.is_reversal else 1,
+		)
+		if by_voucher:
+			row.voucher_type, row.voucher_no = by_voucher
+	post(rows)
+
+
+# The one aggregate that turns ledger rows into summary rows (incremental and full rebuild).
+# Reversal rows count -1 entry; amounts are in natural sign; "Invoice Paid" rows take the invoice's
+# grand total and the days from invoice to payment.
+_AGGREGATE = """
+	select
+		ifnull(l.customer_group, '') as customer_group, l.company, l.currency,
+		date_format(l.posting_date, '%%Y-%%m-01') as period_start, l.movement_type,
+		sum(if(l.is_reversal, -1, 1)) as entries,
+		sum(case
+			when l.movement_type = 'Invoice Paid' then if(l.is_reversal, -1, 1) * si.grand_total
+			when l.movement_type in ('Credit Note', 'Receipt', 'Discount', 'Write-Off') then -l.amount
+			else l.amount end) as amount,
+		sum(case
+			when l.movement_type = 'Invoice Paid' then if(l.is_reversal, -1, 1) * si.total_taxes_and_charges
+			when l.movement_type in ('Credit Note', 'Receipt', 'Discount', 'Write-Off') then -l.tax_amount
+			else l.tax_amount end) as tax_amount,
+		sum(if(l.movement_type = 'Invoice Paid',
+			if(l.is_reversal, -1, 1) * datediff(l.posting_date, si.posting_date), 0)) as days_to_pay
+	from `tabCustomer Ledger Entry` l
+	left join `tabSales Invoice` si
+		on l.movement_type = 'Invoice Paid' and si.name = l.against_voucher
+	{where}
+	group by 1, 2, 3, 4, 5
+"""
+
+_UPSERT = """
+	insert into `tabCustomer Ledger Summary`
+		(name, customer_group, company, currency, period_start, movement_type, entries, amount, tax_amount,
+		days_to_pay, creation, modified, owner, modified_by)
+	select nextval(`customer_ledger_summary_id_seq`), a.*, %(now)s, %(now)s, %(user)s, %(user)s
+	from ({aggregate}) a
+	on duplicate key update
+		entries = `tabCustomer Ledger Summary`.entries + values(entries),
+		amount = `tabCustomer Ledger Summary`.amount + values(amount),
+		tax_amount = `tabCustomer Ledger Summary`.tax_amount + values(tax_amount),
+		days_to_pay = `tabCustomer Ledger Summary`.days_to_pay + values(days_to_pay),
+		modified = values(modified)
+"""
+
+
+def add_to_summary(ledger_names: list[int]) -> None:
+	frappe.db.sql(
+		_UPSERT.format(aggregate=_AGGREGATE.format(where="where l.name in %(names)s")),
+		{"names": tuple(ledger_names), "now": frappe.utils.now(), "user": frappe.session.user},
+	)
+
+
+def rebuild_summary() -> int:
+	"""Recompute the whole summary from the ledger (after an import, or to check it)."""
+	frappe.db.sql("delete from `tabCustomer Ledger Summary`")
+	frappe.db.sql(
+		_UPSERT.format(aggregate=_AGGREGATE.format(where="")),
+		{"now": frappe.utils.now(), "user": frappe.session.user},
+	)
+	return frappe.db.count(SUMMARY)
+
+
+def aggregate_ledger(where: str, values: dict) -> list[dict]:
+	"""The summary's aggregate over any slice of the ledger (a customer's statistics)."""
+	return frappe.db.sql(_AGGREGATE.format(where=where), values, as_dict=True)
+
+
+def balance(customers: list[str], company: str, currency: str) -> float:
+	"""What the customers owe in one company and currency: the sum of their ledger rows."""
+	if not customers:
+		return 0.0
+	return frappe.db.sql(
+		"""select ifnull(sum(amount), 0) from `tabCustomer Ledger Entry`
+		where customer in %(customers)s and company = %(company)s and currency = %(currency)s""",
+		{"customers": tuple(customers), "company": company, "currency": currency},
+	)[0][0]
+
+
+def ledger_row(doc, movement_type: str, amount: float, tax_amount: float = 0, **extra) -> dict:
+	"""A ledger row for a document with the usual party fields; `amount` in natural sign."""
+	customer = doc.get("customer") or doc.get("party")
+	return {
+		"customer": customer,
+		"company": doc.company,
+		"customer_group": doc.get("customer_group")
+		or frappe.db.get_value("Customer", customer, "customer_group"),
+		"movement_type": movement_type,
+		"posting_date": getdate(doc.posting_date),
+		"currency": doc.currency,
+		"amount": BALANCE_SIGN[movement_type] * amount,
+		"tax_amount": BALANCE_SIGN[movement_type] * tax_amount,
+		"voucher_type": doc.doctype,
+		"voucher_no": doc.name,
+		**extra,
+	}

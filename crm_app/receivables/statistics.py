@@ -1,0 +1,161 @@
+"""Sage 300's customer and customer group statistics, for a fiscal year and its periods (months).
+
+A group's figures roll up through its subtree and are read from the monthly ledger summary, so the
+whole tree for a year costs one small query whatever the size of the ledger. A customer's figures come
+from its own ledger rows through the same aggregate.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import add_months, flt, get_first_day, getdate
+from frappe.utils.nestedset import get_root_of
+
+from crm_app.receivables.ledger import aggregate_ledger
+
+MOVEMENTS = [
+	"Invoice",
+	"Receipt",
+	"Discount",
+	"Credit Note",
+	"Debit Note",
+	"Adjustment",
+	"Write-Off",
+	"Interest Charge",
+	"Returned Cheque",
+	"Invoice Paid",
+]
+# whose totals follow the "Include Tax in Statistics" switch of CRM Settings (Sage's rule)
+TAXED = {"Invoice", "Credit Note", "Debit Note"}
+
+
+def fiscal_periods(fiscal_year: str) -> list[dict]:
+	start, end = frappe.db.get_value("Fiscal Year", fiscal_year, ["year_start_date", "year_end_date"])
+	periods, month = [], get_first_day(start)
+	while month <= getdate(end):
+		periods.append({"period": len(periods) + 1, "start": month, "end": add_months(month, 1)})
+		month = add_months(month, 1)
+	return periods
+
+
+def _filters(fiscal_year: str, company: str | None, currency: str | None) -> tuple[str, dict]:
+	start, end = frappe.db.get_value("Fiscal Year", fiscal_year, ["year_start_date", "year_end_date"])
+	values = {"start": get_first_day(start), "end": getdate(end), "company": company, "currency": currency}
+	where = ""
+	if company:
+		where += " and {alias}.company = %(company)s"
+	if currency:
+		where += " and {alias}.currency = %(currency)s"
+	return where, values
+
+
+def group_statistics(customer_group: str, fiscal_year: str, company=None, currency=None) -> dict:
+	where, values = _filters(fiscal_year, company, currency)
+	if customer_group == get_root_of("Customer Group"):
+		group_join = ""  # the whole tree, with movements of customers that had no group
+	else:
+		values["lft"], values["rgt"] = frappe.db.get_value("Customer Group", customer_group, ["lft", "rgt"])
+		group_join = "join `tabCustomer Group` g on g.name = s.customer_group and g.lft >= %(lft)s and g.rgt <= %(rgt)s"
+	rows = frappe.db.sql(
+		f"""select s.period_start, s.movement_type, sum(s.entries) as entries, sum(s.amount) as amount,
+			sum(s.tax_amount) as tax_amount, sum(s.days_to_pay) as days_to_pay
+		from `tabCustomer Ledger Summary` s {group_join}
+		where s.period_start between %(start)s and %(end)s {where.format(alias="s")}
+		group by s.period_start, s.movement_type""",
+		values,
+		as_dict=True,
+	)
+	return shape(rows, fiscal_year, subject={"customer_group": customer_group})
+
+
+def customer_statistics(customer: str, fiscal_year: str, company=None, currency=None) -> dict:
+	where, values = _filters(fiscal_year, company, currency)
+	values["customer"] = customer
+	rows = aggregate_ledger(
+		f"where l.customer = %(customer)s and l.posting_date between %(start)s and %(end)s {where.format(alias='l')}",
+		values,
+	)
+	return shape(rows, fiscal_year, subject={"customer": customer})
+
+
+def shape(rows, fiscal_year: str, subject: dict) -> dict:
+	include_tax = bool(frappe.db.get_single_value("CRM Settings", "include_tax_in_statistics"))
+	periods = fiscal_periods(fiscal_year)
+	index = {getdate(p["start"]): i for i, p in enumerate(periods)}
+	movements = {
+		kind: {"count": 0, "amount": 0.0, "periods": [{"count": 0, "amount": 0.0} for _ in periods]}
+		for kind in MOVEMENTS
+	}
+	total_days = 0
+	for row in rows:
+		position = index.get(getdate(row.period_start))
+		if position is None or row.movement_type not in movements:
+			continue
+		amount = flt(row.amount) - (
+			0 if include_tax or row.movement_type not in TAXED else flt(row.tax_amount)
+		)
+		target = movements[row.movement_type]
+		for bucket in (target, target["periods"][position]):
+			bucket["count"] += int(row.entries)
+			bucket["amount"] = flt(bucket["amount"] + amount, 2)
+		total_days += int(row.days_to_pay or 0)
+	paid = movements["Invoice Paid"]["count"]
+	return {
+		**subject,
+		"fiscal_year": fiscal_year,
+		"include_tax": include_tax,
+		"periods": periods,
+		"movements": movements,
+		"total_days_to_pay": total_days,
+		"average_days_to_pay": flt(total_days / paid, 1) if paid else None,
+	}
+
+
+def group_trends(
+	fiscal_year: str,
+	parent_customer_group: str | None = None,
+	company=None,
+	currency=None,
+	value: str = "amount",
+) -> dict:
+	"""Net sales (invoices less credit notes) per period for each child group of a parent, each rolled
+	up through its own subtree (Dokos' trend analysis per customer group)."""
+	parent = parent_customer_group or get_root_of("Customer Group")
+	where, values = _filters(fiscal_year, company, currency)
+	values["parent"] = parent
+	measure = "s.entries" if value == "count" else "s.amount"
+	rows = frappe.db.sql(
+		f"""select c.name as customer_group, s.period_start,
+			sum(if(s.movement_type = 'Credit Note', -{measure}, {measure})) as net
+		from `tabCustomer Group` c
+		join `tabCustomer Group` g on g.lft >= c.lft and g.rgt <= c.rgt
+		join `tabCustomer Ledger Summary` s on s.customer_group = g.name
+		where c.parent_customer_group = %(parent)s
+			and s.movement_type in ('Invoice', 'Credit Note')
+			and s.period_start between %(start)s and %(end)s {where.format(alias="s")}
+		group by c.name, s.period_start""",
+		values,
+		as_dict=True,
+	)
+	periods = fiscal_periods(fiscal_year)
+	index = {getdate(p["start"]): i for i, p in enumerate(periods)}
+	children = frappe.get_all(
+		"Customer Group", filters={"parent_customer_group": parent}, pluck="name", order_by="lft"
+	)
+	series = {child: [0.0] * len(periods) for child in children}
+	for row in rows:
+		position = index.get(getdate(row.period_start))
+		if position is not None:
+			series[row.customer_group][position] = flt(row.net, 2)
+	return {"parent_customer_group": parent, "periods": periods, "series": series, "value": value}
+
+
+def default_fiscal_year() -> str | None:
+	today = frappe.utils.nowdate()
+	return frappe.db.get_value(
+		"Fiscal Year", {"year_start_date": ("<=", today), "year_end_date": (">=", today)}, "name"
+	) or frappe.db.get_value("Fiscal Year", {}, "name", order_by="year_start_date desc")
+
+
+def validate_subject(customer_group=None, customer=None) -> None:
+	if not (customer_group or customer):
+		frappe.throw(_("Give a customer group or a customer"), frappe.ValidationError)
