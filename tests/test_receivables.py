@@ -101,7 +101,7 @@ def test_submit_writes_the_ledger_and_payments_settle_it():
 	assert frappe.db.get_value("Sales Invoice", inv.name, ["outstanding_amount", "status"]) == (0, "Paid")
 	assert [r.movement_type for r in ledger_of(second.name)] == ["Receipt", "Invoice Paid"]
 	assert balance([data.customer], data.company, "EUR") == 0
-	with pytest.raises(OverAllocationError):
+	with pytest.raises(InvalidPaymentError):
 		payment(data.customer, data.company, 10, [(inv.name, 10)])
 	# cancelling the last payment re-opens the invoice and takes back "paid"
 	second.cancel()
