@@ -124,3 +124,13 @@ def setup_customer(**customer_fields):
 	group = make_group_chain(1)[0]
 	customer = make_customer(group, **customer_fields)
 	return frappe._dict(company=company.name, group=group, customer=customer.name, item=make_item())
+
+
+def purge(doctype: str, names: list[str]) -> None:
+	"""Remove committed test documents, submitted or not, with their ledger rows (tests only: the
+	ledger is append-only everywhere else)."""
+	for name in names:
+		frappe.db.delete("Customer Ledger Entry", {"voucher_no": name})
+		for child in frappe.get_meta(doctype).get_table_fields():
+			frappe.db.delete(child.options, {"parent": name, "parenttype": doctype})
+		frappe.db.delete(doctype, {"name": name})

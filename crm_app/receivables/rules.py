@@ -55,6 +55,16 @@ def validate_not_frozen(customer: str, doctype: str) -> None:
 	)
 
 
+def limit_source_label(limit: dict) -> str:
+	labels = {
+		"customer": lambda: _("the customer's own limit"),
+		"group": lambda: _("limit of customer group {0}").format(limit["source_name"]),
+		"ancestor": lambda: _("limit of ancestor group {0}").format(limit["source_name"]),
+		"company": lambda: _("limit of company {0}").format(limit["source_name"]),
+	}
+	return labels[limit["source"]]()
+
+
 def check_credit_limit(customer: str, company: str, currency: str, amount: float) -> None:
 	"""Outstanding plus `amount` against the limit in force, in the limit's company and currency.
 
@@ -82,7 +92,7 @@ def check_credit_limit(customer: str, company: str, currency: str, amount: float
 				money(amount),
 				money(outstanding + flt(amount)),
 				money(limit["credit_limit"]),
-				_("national account of {0}").format(head_office) if head_office else _(limit["source"] or ""),
+				_("national account of {0}").format(head_office) if head_office else limit_source_label(limit),
 			),
 			CreditLimitExceededError,
 		)
