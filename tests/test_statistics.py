@@ -139,9 +139,8 @@ def test_balances_and_the_overview(dataset):
 	assert balance([dataset.b], dataset.company, "EUR") == 350
 	overview = customer_overview(dataset.b)
 	assert overview["invoices"]["authorised"] == {"count": 1, "amount": 360}
-	assert (
-		overview["invoices"]["overdue"]["count"] == 1
-	)  # its due date (today's or earlier) has passed or is today
+	# due 2026-01-20 and unpaid since its cheque bounced
+	assert overview["invoices"]["overdue"]["count"] == 1
 	assert overview["outstanding"] == [{"company": dataset.company, "currency": "EUR", "amount": 350}]
 	assert overview["last_payment"].paid_amount == 360
 	assert overview["average_days_to_pay"] is None  # its one payment bounced
