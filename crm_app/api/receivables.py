@@ -65,3 +65,9 @@ def run_rebuild() -> int:
 	count = rebuild_summary()
 	frappe.publish_progress(100, title=_("Rebuilding the customer ledger summary"))
 	return count
+
+
+@frappe.whitelist()
+def get_default_fiscal_year() -> str | None:
+	"""The fiscal year containing today, else the latest."""
+	return statistics.default_fiscal_year()

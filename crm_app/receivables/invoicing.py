@@ -36,7 +36,9 @@ def customer_defaults(customer: str, company: str | None) -> dict:
 
 def set_missing_values(doc) -> None:
 	# Frappe pre-fills `language` with the site's language: on a new invoice the customer's wins
-	system_language = frappe.db.get_default("lang") or frappe.db.get_single_value("System Settings", "language")
+	system_language = frappe.db.get_default("lang") or frappe.db.get_single_value(
+		"System Settings", "language"
+	)
 	for field, value in customer_defaults(doc.customer, doc.company).items():
 		prefilled = field == "language" and doc.is_new() and doc.language == system_language
 		if value and (not doc.get(field) or prefilled):

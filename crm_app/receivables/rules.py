@@ -92,7 +92,9 @@ def check_credit_limit(customer: str, company: str, currency: str, amount: float
 				money(amount),
 				money(outstanding + flt(amount)),
 				money(limit["credit_limit"]),
-				_("national account of {0}").format(head_office) if head_office else limit_source_label(limit),
+				_("national account of {0}").format(head_office)
+				if head_office
+				else limit_source_label(limit),
 			),
 			CreditLimitExceededError,
 		)

@@ -1,3 +1,4 @@
 // Desk code shared by crm_app's forms: loaded on every desk page (hooks.app_include_js).
 import "./customer_quick_entry";
 import "./values_in_force";
+import "./customer_overview";

@@ -27,6 +27,7 @@ frappe.ui.form.on("Customer", {
 	refresh(frm) {
 		if (frm.is_new()) return;
 		crm_app.show_values_in_force(frm);
+		crm_app.show_customer_overview(frm);
 		if (frm.doc.is_group) {
 			frm.add_custom_button(__("National Account"), () => show_national_account(frm));
 		}

@@ -11,14 +11,7 @@ frappe.ui.form.on("Customer Group", {
 	refresh(frm) {
 		if (frm.is_new()) return;
 		frm.add_custom_button(__("Change Defaults for Customers"), () => change_defaults_dialog(frm));
-		frappe.db.count("Customer", { filters: { customer_group: frm.doc.name } }).then((count) => {
-			frm.get_field("members_html").$wrapper.html(
-				`<a href="/app/customer?customer_group=${encodeURIComponent(frm.doc.name)}">${__(
-					"{0} customers in this group",
-					[count]
-				)}</a>`
-			);
-		});
+		show_members_and_statistics(frm);
 	},
 });
 
@@ -89,4 +82,32 @@ function apply(dialog, frm) {
 			});
 			frm.reload_doc();
 		});
+}
+
+// Members, and Sage's group statistics for the current fiscal year (rolled up through the subtree).
+async function show_members_and_statistics(frm) {
+	const count = await frappe.db.count("Customer", { filters: { customer_group: frm.doc.name } });
+	let html = `<p><a href="/app/customer?customer_group=${encodeURIComponent(frm.doc.name)}">${__(
+		"{0} customers in this group",
+		[count]
+	)}</a></p>`;
+	const { message: fiscal_year } = await frappe.call("crm_app.api.receivables.get_default_fiscal_year");
+	if (fiscal_year) {
+		const { message: stats } = await frappe.call("crm_app.api.receivables.get_statistics", {
+			fiscal_year,
+			customer_group: frm.doc.name,
+		});
+		const rows = Object.entries(stats.movements)
+			.map(([kind, v]) => `<tr><td>${__(kind)}</td><td class="text-right">${v.count}</td><td class="text-right">${format_currency(v.amount)}</td></tr>`)
+			.join("");
+		const report = `/app/query-report/Customer Group Statistics?fiscal_year=${encodeURIComponent(
+			fiscal_year
+		)}&customer_group=${encodeURIComponent(frm.doc.name)}`;
+		html += `<p>${__("Statistics for fiscal year {0}", [fiscal_year])} · <a href="${report}">${__("Open the report")}</a></p>
+			<table class="table table-sm table-bordered"><thead><tr><th>${__("Movement")}</th><th>${__("Count")}</th><th>${__(
+				"Amount"
+			)}</th></tr></thead><tbody>${rows}</tbody></table>
+			<p>${__("Average Days to Pay")}: ${stats.average_days_to_pay ?? "-"}</p>`;
+	}
+	frm.get_field("members_html").$wrapper.html(html);
 }

@@ -40,9 +40,7 @@ class SalesInvoice(Document):
 		posting_date: DF.Date
 		return_against: DF.Link | None
 		selling_price_list: DF.Link | None
-		status: DF.Literal[
-			"Draft", "Unpaid", "Overdue", "Partly Paid", "Paid", "Return", "Credit Note Issued", "Cancelled"
-		]
+		status: DF.Literal["Draft", "Unpaid", "Overdue", "Partly Paid", "Paid", "Return", "Cancelled"]
 		territory: DF.Link | None
 		total_taxes_and_charges: DF.Currency
 	# end: auto-generated types

@@ -1,0 +1,17 @@
+// Copyright (c) 2026, crm_app contributors and contributors
+// For license information, please see license.txt
+
+frappe.query_reports["Customer Group Statistics"] = {
+	filters: [
+		{ fieldname: "fiscal_year", label: __("Fiscal Year"), fieldtype: "Link", options: "Fiscal Year", reqd: 1 },
+		{ fieldname: "customer_group", label: __("Customer Group"), fieldtype: "Link", options: "Customer Group" },
+		{ fieldname: "customer", label: __("Customer"), fieldtype: "Link", options: "Customer" },
+		{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },
+		{ fieldname: "currency", label: __("Currency"), fieldtype: "Link", options: "Currency" },
+	],
+	onload(report) {
+		frappe.call("crm_app.api.receivables.get_default_fiscal_year").then(({ message }) => {
+			if (message && !report.get_filter_value("fiscal_year")) report.set_filter_value("fiscal_year", message);
+		});
+	},
+};

@@ -1,0 +1,63 @@
+# Copyright (c) 2026, crm_app contributors and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.utils import formatdate
+from frappe.utils.nestedset import get_root_of
+
+from crm_app.api.receivables import get_statistics
+
+
+def execute(filters=None):
+	"""Sage's customer group statistics: per movement, the count and amount for the fiscal year and
+	the amount of each period; for a customer when one is chosen."""
+	filters = frappe._dict(filters or {})
+	if not filters.fiscal_year:
+		frappe.throw(_("Choose a fiscal year"), frappe.MandatoryError)
+	stats = get_statistics(
+		filters.fiscal_year,
+		customer_group=None
+		if filters.customer
+		else (filters.customer_group or get_root_of("Customer Group")),
+		customer=filters.customer,
+		company=filters.company,
+		currency=filters.currency,
+	)
+	periods = stats["periods"]
+	columns = [
+		{"fieldname": "movement", "label": _("Movement"), "fieldtype": "Data", "width": 160},
+		{"fieldname": "count", "label": _("Count"), "fieldtype": "Int", "width": 80},
+		{"fieldname": "amount", "label": _("Amount"), "fieldtype": "Currency", "width": 130},
+	] + [
+		{
+			"fieldname": f"period_{p['period']}",
+			"label": _("P{0} ({1})").format(p["period"], formatdate(p["start"], "MMM yy")),
+			"fieldtype": "Currency",
+			"width": 110,
+		}
+		for p in periods
+	]
+	data = []
+	for movement, values in stats["movements"].items():
+		row = {"movement": _(movement), "count": values["count"], "amount": values["amount"]}
+		row.update({f"period_{i + 1}": p["amount"] for i, p in enumerate(values["periods"])})
+		data.append(row)
+	data.append({"movement": _("Total days to pay"), "count": stats["total_days_to_pay"]})
+	data.append({"movement": _("Average days to pay"), "count": stats["average_days_to_pay"]})
+	chart = {
+		"data": {
+			"labels": [_("P{0}").format(p["period"]) for p in periods],
+			"datasets": [
+				{"name": _(kind), "values": [p["amount"] for p in stats["movements"][kind]["periods"]]}
+				for kind in ("Invoice", "Receipt", "Credit Note")
+			],
+		},
+		"type": "bar",
+	}
+	summary = [
+		{"label": _("Invoices"), "value": stats["movements"]["Invoice"]["amount"], "datatype": "Currency"},
+		{"label": _("Receipts"), "value": stats["movements"]["Receipt"]["amount"], "datatype": "Currency"},
+		{"label": _("Average days to pay"), "value": stats["average_days_to_pay"] or 0, "datatype": "Float"},
+	]
+	return columns, data, None, chart, summary

@@ -1,0 +1,32 @@
+// Copyright (c) 2026, crm_app contributors and contributors
+// For license information, please see license.txt
+
+frappe.query_reports["Customer Group Trends"] = {
+	filters: [
+		{ fieldname: "fiscal_year", label: __("Fiscal Year"), fieldtype: "Link", options: "Fiscal Year", reqd: 1 },
+		{
+			fieldname: "parent_customer_group",
+			label: __("Parent Customer Group"),
+			fieldtype: "Link",
+			options: "Customer Group",
+			get_query: () => ({ filters: { is_group: 1 } }),
+		},
+		{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },
+		{ fieldname: "currency", label: __("Currency"), fieldtype: "Link", options: "Currency" },
+		{
+			fieldname: "value",
+			label: __("Based On"),
+			fieldtype: "Select",
+			options: [
+				{ value: "amount", label: __("Amount") },
+				{ value: "count", label: __("Count") },
+			],
+			default: "amount",
+		},
+	],
+	onload(report) {
+		frappe.call("crm_app.api.receivables.get_default_fiscal_year").then(({ message }) => {
+			if (message && !report.get_filter_value("fiscal_year")) report.set_filter_value("fiscal_year", message);
+		});
+	},
+};

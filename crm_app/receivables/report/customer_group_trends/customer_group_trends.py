@@ -1,0 +1,56 @@
+# Copyright (c) 2026, crm_app contributors and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.utils import flt, formatdate
+
+from crm_app.api.receivables import get_group_trends
+
+
+def execute(filters=None):
+	"""Net sales (invoices less credit notes) of each child group of a parent, period by period."""
+	filters = frappe._dict(filters or {})
+	if not filters.fiscal_year:
+		frappe.throw(_("Choose a fiscal year"), frappe.MandatoryError)
+	trends = get_group_trends(
+		filters.fiscal_year,
+		filters.parent_customer_group,
+		filters.company,
+		filters.currency,
+		filters.value or "amount",
+	)
+	periods = trends["periods"]
+	fieldtype = "Int" if trends["value"] == "count" else "Currency"
+	columns = [
+		{
+			"fieldname": "customer_group",
+			"label": _("Customer Group"),
+			"fieldtype": "Link",
+			"options": "Customer Group",
+			"width": 200,
+		}
+	]
+	columns += [
+		{
+			"fieldname": f"period_{p['period']}",
+			"label": formatdate(p["start"], "MMM yy"),
+			"fieldtype": fieldtype,
+			"width": 100,
+		}
+		for p in periods
+	]
+	columns.append({"fieldname": "total", "label": _("Total"), "fieldtype": fieldtype, "width": 120})
+	data = []
+	for group, values in trends["series"].items():
+		row = {"customer_group": group, "total": flt(sum(values), 2)}
+		row.update({f"period_{i + 1}": v for i, v in enumerate(values)})
+		data.append(row)
+	chart = {
+		"data": {
+			"labels": [formatdate(p["start"], "MMM yy") for p in periods],
+			"datasets": [{"name": group, "values": values} for group, values in trends["series"].items()],
+		},
+		"type": "line",
+	}
+	return columns, data, None, chart
