@@ -134,3 +134,21 @@ def purge(doctype: str, names: list[str]) -> None:
 		for child in frappe.get_meta(doctype).get_table_fields():
 			frappe.db.delete(child.options, {"parent": name, "parenttype": doctype})
 		frappe.db.delete(doctype, {"name": name})
+
+
+def purge_masters(customers=(), groups=(), items=(), companies=()) -> None:
+	"""Remove committed test masters, through delete_doc so the trees stay exact."""
+	for customer in customers:
+		frappe.delete_doc("Customer", customer, force=True, ignore_missing=True)
+	for group in groups:  # leaves first
+		frappe.delete_doc("Customer Group", group, force=True, ignore_missing=True)
+	for item in items:
+		item_group = frappe.db.get_value("Item", item, "item_group")
+		frappe.db.delete("Item Price", {"item_code": item})
+		frappe.delete_doc("Item", item, force=True, ignore_missing=True)
+		if item_group and not frappe.db.exists("Item", {"item_group": item_group}):
+			frappe.delete_doc("Item Group", item_group, force=True, ignore_missing=True)
+	for company in companies:
+		frappe.db.set_value("Company", company, "default_receivable_account", None)
+		frappe.db.delete("Account", {"company": company})
+		frappe.delete_doc("Company", company, force=True, ignore_missing=True)

@@ -7,7 +7,7 @@ from frappe.utils.password import update_password
 from crm_app.customers.freeze import FreezeReasonMissingError
 from crm_app.receivables.rules import CreditLimitExceededError, DisabledCustomerError, FrozenCustomerError
 from tests.fixtures import make_customer, make_group_chain
-from tests.receivables import adjustment, credit_note, invoice, payment, purge, setup_customer
+from tests.receivables import adjustment, credit_note, invoice, payment, purge, purge_masters, setup_customer
 
 
 def make_user(*roles) -> str:
@@ -186,6 +186,7 @@ def test_over_rest_a_frozen_customer_gets_417_and_the_role_lets_it_pass(server_u
 		frappe.db.set_single_value("CRM Settings", "frozen_accounts_modifier", None)
 		purge("Sales Invoice", created)
 		frappe.db.delete("Customer Ledger Summary", {"customer_group": data.group})
+		purge_masters([data.customer], [data.group], [data.item], [data.company])
 		for doctype, field in (("Has Role", "parent"), ("User", "name")):
 			frappe.db.delete(doctype, {field: user})
 		frappe.db.commit()

@@ -167,3 +167,78 @@ def test_cancelling_everything_reverses_everything(dataset):
 		"Customer Ledger Entry", filters={"customer": ("in", [dataset.a, dataset.b])}, pluck="is_reversal"
 	)
 	assert rows.count(1) == rows.count(0) > 0
+
+
+def test_the_reports_show_the_same_figures(dataset):
+	from crm_app.receivables.report.customer_group_statistics.customer_group_statistics import (
+		execute as statistics,
+	)
+	from crm_app.receivables.report.customer_group_trends.customer_group_trends import execute as trends
+
+	frappe.db.set_single_value("CRM Settings", "include_tax_in_statistics", 1)
+	columns, data, _message, chart, summary = statistics(
+		{"fiscal_year": dataset.fiscal_year, "customer_group": dataset.parent, "company": dataset.company}
+	)
+	by_movement = {row["movement"]: row for row in data}
+	assert (by_movement["Invoice"]["count"], by_movement["Invoice"]["amount"]) == (3, 2060)
+	assert (by_movement["Invoice"]["period_1"], by_movement["Invoice"]["period_2"]) == (1560, 500)
+	assert by_movement["Average days to pay"]["count"] == 36
+	assert len(columns) == 3 + 12 and chart["type"] == "bar" and summary[0]["value"] == 2060
+
+	columns, data, _message, chart = trends(
+		{"fiscal_year": dataset.fiscal_year, "parent_customer_group": dataset.parent}
+	)
+	assert data == [
+		{
+			"customer_group": dataset.group,
+			"total": 1940,
+			**{f"period_{i}": v for i, v in enumerate([1440, 500] + [0] * 10, 1)},
+		}
+	]
+	with pytest.raises(frappe.MandatoryError):
+		statistics({})
+
+
+def test_the_bench_command_rebuilds_the_summary_to_the_same_figures(dataset):
+	import subprocess
+	import sys
+
+	from tests.conftest import SITE, SITES_PATH
+
+	before = group_statistics(dataset.group, dataset.fiscal_year, dataset.company)
+	frappe.db.commit()  # the command runs in its own process
+	try:
+		result = subprocess.run(
+			[
+				sys.executable,
+				"-m",
+				"frappe.utils.bench_helper",
+				"frappe",
+				"--site",
+				SITE,
+				"crm",
+				"rebuild-ledger-summary",
+			],
+			cwd=SITES_PATH,
+			capture_output=True,
+			text=True,
+		)
+		assert result.returncode == 0, result.stderr
+		assert "summary rows written" in result.stdout
+		frappe.db.rollback()
+		assert group_statistics(dataset.group, dataset.fiscal_year, dataset.company) == before
+	finally:
+		_purge_dataset(dataset)
+
+
+def _purge_dataset(dataset):
+	from tests.receivables import purge, purge_masters
+
+	frappe.db.rollback()
+	for doc in dataset.docs:
+		purge(doc.doctype, [doc.name])
+	frappe.db.delete("Customer Ledger Summary", {"customer_group": dataset.group})
+	frappe.db.delete("Fiscal Year", {"name": dataset.fiscal_year})
+	items = {row.item_code for doc in dataset.docs if doc.doctype == "Sales Invoice" for row in doc.items}
+	purge_masters([dataset.a, dataset.b], [dataset.group, dataset.parent], items, [dataset.company])
+	frappe.db.commit()
