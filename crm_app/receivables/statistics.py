@@ -110,6 +110,44 @@ def shape(rows, fiscal_year: str, subject: dict) -> dict:
 	}
 
 
+def tree_statistics(fiscal_year: str, company=None, currency=None) -> dict[str, dict]:
+	"""Every customer group's yearly count and amount per movement, each rolled up through its subtree,
+	in one query on the summary."""
+	where, values = _filters(fiscal_year, company, currency)
+	rows = frappe.db.sql(
+		f"""select s.customer_group, s.movement_type, sum(s.entries) as entries, sum(s.amount) as amount,
+			sum(s.tax_amount) as tax_amount
+		from `tabCustomer Ledger Summary` s
+		where s.period_start between %(start)s and %(end)s {where.format(alias="s")}
+		group by s.customer_group, s.movement_type""",
+		values,
+		as_dict=True,
+	)
+	return roll_up(rows)
+
+
+def roll_up(rows) -> dict[str, dict]:
+	"""Add per-group rows (customer_group, movement_type, entries, amount, tax_amount) to the group and
+	to each of its ancestors."""
+	include_tax = bool(frappe.db.get_single_value("CRM Settings", "include_tax_in_statistics"))
+	parents = dict(frappe.get_all("Customer Group", fields=["name", "parent_customer_group"], as_list=True))
+	totals = {group: {} for group in parents}
+	for row in rows:
+		amount = flt(row.amount) - (
+			0 if include_tax or row.movement_type not in TAXED else flt(row.tax_amount)
+		)
+		group = row.customer_group
+		while group in parents:
+			bucket = totals[group].setdefault(row.movement_type, {"count": 0, "amount": 0.0})
+			bucket["count"] += int(row.entries)
+			bucket["amount"] += amount
+			group = parents[group]
+	for movements in totals.values():
+		for bucket in movements.values():
+			bucket["amount"] = flt(bucket["amount"], 2)
+	return totals
+
+
 def group_trends(
 	fiscal_year: str,
 	parent_customer_group: str | None = None,
