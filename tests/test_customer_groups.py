@@ -8,24 +8,12 @@ from crm_app.customers.group_changes import InvalidGroupChangeError, apply_group
 from crm_app.customers.groups import GroupCodeFixedError
 from tests.fixtures import make_customer, make_group_chain, make_price_list
 from tests.trees import make_node, unique
+from tests.users import make_user, remove_user
 
 
 @pytest.fixture
 def sales_user():
-	email = f"{frappe.generate_hash(length=10)}@crm-app.test"
-	user = frappe.get_doc(
-		{
-			"doctype": "User",
-			"email": email,
-			"first_name": "Sales",
-			"send_welcome_email": 0,
-			"roles": [{"role": "Sales User"}],
-		}
-	).insert(ignore_permissions=True)
-	# Frappe makes the first system user a System Manager; this one must stay a plain Sales User
-	frappe.db.delete("Has Role", {"parent": user.name, "role": "System Manager"})
-	frappe.clear_cache(user=user.name)
-	return user.name
+	return make_user("Sales User")
 
 
 def test_the_group_code_is_fixed(sales_user):
@@ -82,9 +70,7 @@ def test_a_sales_user_gets_403_deleting_a_group_over_rest(server_url, sales_user
 		assert frappe.db.exists("Customer Group", group)
 	finally:
 		frappe.delete_doc("Customer Group", group, force=True)
-		# Frappe refuses to delete a user while no other System Manager exists: remove the rows directly
-		for doctype, field in (("Has Role", "parent"), ("User", "name")):
-			frappe.db.delete(doctype, {field: sales_user})
+		remove_user(sales_user)
 		frappe.db.commit()
 
 

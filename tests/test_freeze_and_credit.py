@@ -8,24 +8,7 @@ from crm_app.customers.freeze import FreezeReasonMissingError
 from crm_app.receivables.rules import CreditLimitExceededError, DisabledCustomerError, FrozenCustomerError
 from tests.fixtures import make_customer, make_group_chain
 from tests.receivables import adjustment, credit_note, invoice, payment, purge, purge_masters, setup_customer
-
-
-def make_user(*roles) -> str:
-	email = f"{frappe.generate_hash(length=10)}@crm-app.test"
-	user = frappe.get_doc(
-		{
-			"doctype": "User",
-			"email": email,
-			"first_name": "Test",
-			"send_welcome_email": 0,
-			"roles": [{"role": r} for r in roles],
-		}
-	).insert(ignore_permissions=True)
-	# Frappe makes the first system user a System Manager; this one keeps only the roles given
-	if "System Manager" not in roles:
-		frappe.db.delete("Has Role", {"parent": user.name, "role": "System Manager"})
-	frappe.clear_cache(user=user.name)
-	return user.name
+from tests.users import make_user, remove_user
 
 
 def freeze(customer, reason="Disputed invoices"):
@@ -187,6 +170,5 @@ def test_over_rest_a_frozen_customer_gets_417_and_the_role_lets_it_pass(server_u
 		purge("Sales Invoice", created)
 		frappe.db.delete("Customer Ledger Summary", {"customer_group": data.group})
 		purge_masters([data.customer], [data.group], [data.item], [data.company])
-		for doctype, field in (("Has Role", "parent"), ("User", "name")):
-			frappe.db.delete(doctype, {field: user})
+		remove_user(user)
 		frappe.db.commit()

@@ -242,3 +242,15 @@ def _purge_dataset(dataset):
 	items = {row.item_code for doc in dataset.docs if doc.doctype == "Sales Invoice" for row in doc.items}
 	purge_masters([dataset.a, dataset.b], [dataset.group, dataset.parent], items, [dataset.company])
 	frappe.db.commit()
+
+
+def test_tree_statistics_roll_every_group_up(dataset):
+	from crm_app.receivables.statistics import tree_statistics
+
+	frappe.db.set_single_value("CRM Settings", "include_tax_in_statistics", 1)
+	tree = tree_statistics(dataset.fiscal_year, dataset.company)
+	expected = {
+		kind: {"count": count, "amount": amount} for kind, (count, amount, _periods) in EXPECTED_GROUP.items()
+	}
+	assert tree[dataset.group] == tree[dataset.parent] == expected
+	assert tree[get_root_of("Customer Group")]["Invoice"] == {"count": 3, "amount": 2060}

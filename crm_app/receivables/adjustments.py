@@ -5,7 +5,7 @@ from frappe import _
 from frappe.utils import flt
 
 from crm_app.receivables.ledger import ledger_row, post, reverse_voucher
-from crm_app.receivables.settlement import settle
+from crm_app.receivables.settlement import open_invoice, settle
 
 
 class InvalidAdjustmentError(frappe.ValidationError):
@@ -19,23 +19,7 @@ def validate(doc) -> None:
 			_("A {0} must be a positive amount").format(_(doc.adjustment_type)), InvalidAdjustmentError
 		)
 	if doc.adjustment_type == "Write-Off":
-		invoice = frappe.db.get_value(
-			"Sales Invoice",
-			doc.against_invoice,
-			["customer", "company", "currency", "docstatus", "is_return"],
-			as_dict=True,
-		)
-		if (
-			not invoice
-			or invoice.docstatus != 1
-			or invoice.is_return
-			or (invoice.customer, invoice.company, invoice.currency)
-			!= (
-				doc.customer,
-				doc.company,
-				doc.currency,
-			)
-		):
+		if not open_invoice(doc.against_invoice, doc.customer, doc.company, doc.currency):
 			frappe.throw(
 				_("A write-off settles a submitted invoice of the same customer, company and currency"),
 				InvalidAdjustmentError,

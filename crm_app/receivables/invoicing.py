@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import add_days, flt, getdate
 
 from crm_app.customers.defaults import get_effective_defaults
+from crm_app.receivables.settlement import open_invoice
 
 
 class InvalidReturnError(frappe.ValidationError):
@@ -71,19 +72,7 @@ def validate_return(doc) -> None:
 		return
 	if any(flt(item.qty) >= 0 for item in doc.items):
 		frappe.throw(_("A credit note has negative quantities"), InvalidReturnError)
-	original = frappe.db.get_value(
-		"Sales Invoice",
-		doc.return_against,
-		["docstatus", "customer", "company", "currency", "is_return"],
-		as_dict=True,
-	)
-	if (
-		not original
-		or original.docstatus != 1
-		or original.is_return
-		or (original.customer, original.company, original.currency)
-		!= (doc.customer, doc.company, doc.currency)
-	):
+	if not open_invoice(doc.return_against, doc.customer, doc.company, doc.currency):
 		frappe.throw(
 			_("A credit note must return a submitted invoice of the same customer, company and currency"),
 			InvalidReturnError,

@@ -5,7 +5,7 @@ from frappe import _
 from frappe.utils import flt
 
 from crm_app.receivables.ledger import ledger_row, post, reverse_voucher
-from crm_app.receivables.settlement import settle
+from crm_app.receivables.settlement import open_invoice, settle
 
 RECEIVE, RETURNED_CHEQUE = "Receive", "Returned Cheque"
 
@@ -20,18 +20,10 @@ def validate(doc) -> None:
 		_copy_returned_payment(doc)
 	for ref in doc.references:
 		ref.reference_doctype = "Sales Invoice"
-		invoice = frappe.db.get_value(
-			"Sales Invoice",
-			ref.reference_name,
-			["customer", "company", "currency", "docstatus", "is_return", "outstanding_amount", "due_date"],
-			as_dict=True,
+		invoice = open_invoice(
+			ref.reference_name, doc.party, doc.company, doc.currency, ["outstanding_amount", "due_date"]
 		)
-		if (
-			not invoice
-			or invoice.docstatus != 1
-			or invoice.is_return
-			or (invoice.customer, invoice.company, invoice.currency) != (doc.party, doc.company, doc.currency)
-		):
+		if not invoice:
 			frappe.throw(
 				_("Row {0}: {1} is not a submitted invoice of {2} in {3} and {4}").format(
 					ref.idx, ref.reference_name, doc.party, doc.company, doc.currency

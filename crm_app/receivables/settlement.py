@@ -11,6 +11,25 @@ class OverAllocationError(frappe.ValidationError):
 	pass
 
 
+def open_invoice(name: str | None, customer: str, company: str, currency: str, extra_fields=()):
+	"""The invoice, if it is a submitted invoice (not a credit note) of this customer, company and
+	currency: only such an invoice can be settled, returned or written off by a document of theirs."""
+	invoice = name and frappe.db.get_value(
+		"Sales Invoice",
+		name,
+		["docstatus", "is_return", "customer", "company", "currency", *extra_fields],
+		as_dict=True,
+	)
+	if (
+		invoice
+		and invoice.docstatus == 1
+		and not invoice.is_return
+		and (invoice.customer, invoice.company, invoice.currency) == (customer, company, currency)
+	):
+		return invoice
+	return None
+
+
 def invoice_status(invoice) -> str:
 	if invoice.docstatus == 0:
 		return "Draft"
