@@ -5,9 +5,20 @@ from frappe.utils import fmt_money
 from frappe.utils.password import update_password
 
 from crm_app.customers.freeze import FreezeReasonMissingError
+from crm_app.customers.national_accounts import national_account_summary
 from crm_app.receivables.rules import CreditLimitExceededError, DisabledCustomerError, FrozenCustomerError
+from crm_app.receivables.statistics import group_statistics
 from tests.fixtures import make_customer, make_group_chain
-from tests.receivables import adjustment, credit_note, invoice, payment, purge, purge_masters, setup_customer
+from tests.receivables import (
+	adjustment,
+	credit_note,
+	invoice,
+	make_fiscal_year,
+	payment,
+	purge,
+	purge_masters,
+	setup_customer,
+)
 from tests.users import make_user, remove_user
 
 
@@ -131,9 +142,11 @@ def test_a_national_account_limit_covers_all_branches():
 	with pytest.raises(CreditLimitExceededError, match="national account"):
 		invoice(west, data.company, data.item, rate=400)
 	assert invoice(west, data.company, data.item, rate=300).docstatus == 1
+	summary = national_account_summary(office)
+	assert summary["outstanding"] == [{"company": data.company, "currency": "EUR", "amount": 1000}]
 
 
-def test_over_rest_a_frozen_customer_gets_417_and_the_role_lets_it_pass(server_url):
+def test_over_rest_a_frozen_customer_gets_417_and_the_role_lets_it_pass(server_url, admin_session):
 	data = setup_customer()
 	user = make_user("Accounts User", "Sales User")
 	update_password(user, "Frozen-pass-1234!")
@@ -164,10 +177,24 @@ def test_over_rest_a_frozen_customer_gets_417_and_the_role_lets_it_pass(server_u
 		response = session.post(f"{server_url}/api/resource/Sales Invoice", json={**body, "docstatus": 1})
 		assert response.status_code == 200, response.text
 		created.append(response.json()["data"]["name"])
+
+		# the group statistics over REST see it, as the desk does
+		fiscal_year = make_fiscal_year("2026-01-01", "2026-12-31")
+		frappe.db.commit()
+		response = requests.get(
+			f"{server_url}/api/method/crm_app.api.receivables.get_statistics",
+			params={"fiscal_year": fiscal_year, "customer_group": data.group},
+			cookies=admin_session.cookies,
+		)
+		assert response.status_code == 200, response.text
+		over_rest = response.json()["message"]["movements"]["Invoice"]
+		assert (over_rest["count"], over_rest["amount"]) == (1, 10)
+		assert over_rest == group_statistics(data.group, fiscal_year)["movements"]["Invoice"]
 	finally:
 		frappe.db.rollback()
 		frappe.db.set_single_value("CRM Settings", "frozen_accounts_modifier", None)
 		purge("Sales Invoice", created)
+		frappe.db.delete("Fiscal Year", {"year_start_date": "2026-01-01", "name": ("like", "_Test FY%")})
 		frappe.db.delete("Customer Ledger Summary", {"customer_group": data.group})
 		purge_masters([data.customer], [data.group], [data.item], [data.company])
 		remove_user(user)

@@ -1,4 +1,5 @@
-"""National accounts: a head office (a Customer that is a group) and its branches (its subtree)."""
+"""National accounts: a head office (a Customer that is a group) and its branches (its subtree), with
+the subtree's outstanding and credit limits rolled up."""
 
 from collections import defaultdict
 
@@ -47,8 +48,15 @@ def national_account_summary(customer: str) -> dict:
 	for member in members[1:]:
 		for row in effective[member.name]["values"]["credit_limits"]:
 			branch_totals[(row["company"], row["currency"])] += flt(row["credit_limit"])
+	outstanding = frappe.db.sql(
+		"""select company, currency, sum(amount) as amount from `tabCustomer Ledger Entry`
+		where customer in %(members)s group by company, currency having sum(amount) != 0""",
+		{"members": tuple(m.name for m in members)},
+		as_dict=True,
+	)
 	return {
 		"head_office": customer,
+		"outstanding": outstanding,
 		"credit_limit_covers_branches": head.credit_limit_covers_branches,
 		"branches": [m for m in members[1:]],
 		"credit_limits": effective[customer]["values"]["credit_limits"],
