@@ -17,3 +17,16 @@ export_python_type_annotations = True
 
 # Unpaid invoices past their due date become Overdue
 scheduler_events = {"daily": ["crm_app.receivables.settlement.update_overdue_statuses"]}
+
+# Sales targets count invoice lines as invoices are submitted and cancelled, and are recounted when a
+# node of a tree they point into moves
+doc_events = {
+	"Sales Invoice": {
+		"on_submit": "crm_app.sales_targets.actuals.on_invoice_submit",
+		"on_cancel": "crm_app.sales_targets.actuals.on_invoice_cancel",
+	},
+	**{
+		doctype: {"on_update": "crm_app.sales_targets.actuals.on_tree_node_update"}
+		for doctype in ("Territory", "Customer Group", "Sales Person", "Item Group")
+	},
+}

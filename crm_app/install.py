@@ -16,10 +16,11 @@ import frappe
 
 SEEDED_KEY = "crm_app_seeded_records"
 
+# doctype: (root, seeded children[, fields of the root])
 SEED_TREES = {
 	"Customer Group": ("All Customer Groups", ["Individual", "Commercial", "Government"]),
 	"Territory": ("All Territories", []),
-	"Sales Target": ("All Sales Targets", []),
+	"Sales Target": ("All Sales Targets", [], {"use_children_total": 1}),
 	"Sales Person": ("Sales Team", []),
 	"Item Group": ("All Item Groups", []),
 }
@@ -57,11 +58,13 @@ def ensure_address_template() -> None:
 
 def ensure_seed_records() -> None:
 	seeded = set(json.loads(frappe.db.get_global(SEEDED_KEY) or "[]"))
-	for doctype, (root_name, children) in SEED_TREES.items():
+	for doctype, (root_name, children, *root_fields) in SEED_TREES.items():
 		parent_field = frappe.get_meta(doctype).nsm_parent_field
 		root = frappe.db.get_value(doctype, {parent_field: ("is", "not set")}, "name", order_by="lft")
 		if not root:
-			root = _insert_node(doctype, root_name, None, is_group=1)
+			root = _insert_node(
+				doctype, root_name, None, is_group=1, **(root_fields[0] if root_fields else {})
+			)
 		seeded.add(f"{doctype}:{root_name}")
 		for child in children:
 			key = f"{doctype}:{child}"
@@ -73,7 +76,7 @@ def ensure_seed_records() -> None:
 	frappe.db.set_global(SEEDED_KEY, json.dumps(sorted(seeded)))
 
 
-def _insert_node(doctype: str, name: str, parent: str | None, is_group: int) -> str:
+def _insert_node(doctype: str, name: str, parent: str | None, is_group: int, **fields) -> str:
 	meta = frappe.get_meta(doctype)
 	doc = frappe.get_doc(
 		{
@@ -81,6 +84,7 @@ def _insert_node(doctype: str, name: str, parent: str | None, is_group: int) -> 
 			meta.autoname.removeprefix("field:"): name,
 			meta.nsm_parent_field: parent,
 			"is_group": is_group,
+			**fields,
 		}
 	)
 	doc.insert(ignore_permissions=True)

@@ -90,11 +90,20 @@ def validate_no_members(doc, member_doctype: str, link_field: str) -> None:
 		)
 
 
+def validate_leaf_has_no_children(doctype: str, name: str | None, is_group: int) -> None:
+	if name and not is_group and frappe.db.exists(doctype, {parent_field_of(doctype): name}):
+		frappe.throw(
+			_("{0} {1} cannot be a leaf node as it has children").format(_(doctype), frappe.bold(name)),
+			ParentNotAGroupError,
+		)
+
+
 def validate_node(doc, single_root: bool = True) -> None:
 	"""All checks of a tree node before it is saved."""
 	parent = doc.get(doc.nsm_parent_field)
 	name = None if doc.is_new() else doc.name
 	validate_parent(doc.doctype, name, parent)
+	validate_leaf_has_no_children(doc.doctype, name, doc.get("is_group"))
 	if single_root:
 		validate_single_root(doc.doctype, name, parent)
 

@@ -19,6 +19,23 @@ def unique(label: str) -> str:
 	return f"_Test {label} {frappe.generate_hash(length=8)}"
 
 
+def any_fiscal_year() -> str:
+	return frappe.db.get_value("Fiscal Year", {}, "name") or (
+		frappe.get_doc(
+			{"doctype": "Fiscal Year", "year": unique("FY"), "year_start_date": "2026-01-01", "year_end_date": "2026-12-31"}
+		)
+		.insert()
+		.name
+	)
+
+
+def required_fields(doctype: str, is_group: int) -> dict:
+	"""What a node needs beyond its place in the tree: a sales target has a target or adds up its children."""
+	if doctype != "Sales Target":
+		return {}
+	return {"use_children_total": 1} if is_group else {"target_qty": 1, "fiscal_year": any_fiscal_year()}
+
+
 def make_node(doctype: str, name: str, parent: str | None, is_group: int = 0, **fields):
 	doc = frappe.get_doc(
 		{
@@ -26,6 +43,7 @@ def make_node(doctype: str, name: str, parent: str | None, is_group: int = 0, **
 			NAME_FIELD[doctype]: name,
 			parent_field_of(doctype): parent,
 			"is_group": is_group,
+			**required_fields(doctype, is_group),
 			**fields,
 		}
 	)

@@ -32,7 +32,18 @@ def customer_defaults(customer: str, company: str | None) -> dict:
 		"territory": row.territory,
 		"customer_group": row.customer_group,
 		"language": row.language,
+		"sales_person": main_sales_person(customer),
 	}
+
+
+def main_sales_person(customer: str) -> str | None:
+	"""The customer's sales team member with the largest contribution."""
+	return frappe.db.get_value(
+		"Sales Team",
+		{"parent": customer, "parenttype": "Customer"},
+		"sales_person",
+		order_by="allocated_percentage desc, idx asc",
+	)
 
 
 def set_missing_values(doc) -> None:

@@ -20,6 +20,7 @@ class Territory(NestedSet):
 		old_parent: DF.Link | None
 		parent_territory: DF.Link | None
 		rgt: DF.Int
+		territory_manager: DF.Link | None
 		territory_name: DF.Data
 	# end: auto-generated types
 

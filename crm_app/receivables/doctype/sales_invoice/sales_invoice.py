@@ -39,6 +39,7 @@ class SalesInvoice(Document):
 		payment_terms_template: DF.Link | None
 		posting_date: DF.Date
 		return_against: DF.Link | None
+		sales_person: DF.Link | None
 		selling_price_list: DF.Link | None
 		status: DF.Literal["Draft", "Unpaid", "Overdue", "Partly Paid", "Paid", "Return", "Cancelled"]
 		territory: DF.Link | None

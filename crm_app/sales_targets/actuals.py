@@ -1,0 +1,209 @@
+"""What each sales target has reached, per month, kept in Sales Target Actual.
+
+A target counts every submitted invoice line inside all of its subtrees: its territory, customer group,
+sales person and item group each stand for the node and everything under it (empty means all), within
+its fiscal year. Credit notes count negative, so actuals are net of them.
+
+One matching path serves both ways of filling the table: invoices add their lines when submitted (and
+take them back when cancelled), and `rebuild_actuals` recomputes targets from all submitted lines
+(after a target is created or changed, or a tree node moves).
+"""
+
+from collections import defaultdict
+
+import frappe
+from frappe.utils import flt, get_first_day, getdate
+
+ACTUAL = "Sales Target Actual"
+# target field -> the tree it points into
+DIMENSIONS = {
+	"territory": "Territory",
+	"customer_group": "Customer Group",
+	"sales_person": "Sales Person",
+	"item_group": "Item Group",
+}
+
+
+class TargetIndex:
+	"""The targets that have a target of their own, ready to match rows against."""
+
+	def __init__(self, names: list[str] | None = None):
+		filters = {"use_children_total": 0, "fiscal_year": ("is", "set")}
+		if names is not None:
+			filters["name"] = ("in", names or [""])
+		self.targets = frappe.get_all(
+			"Sales Target", filters=filters, fields=["name", "fiscal_year", *DIMENSIONS]
+		)
+		years = frappe.get_all("Fiscal Year", fields=["name", "year_start_date", "year_end_date"])
+		self.years = {y.name: (get_first_day(y.year_start_date), getdate(y.year_end_date)) for y in years}
+		self.lft = {}  # dimension -> {node: (lft, rgt)}
+		for field, doctype in DIMENSIONS.items():
+			self.lft[field] = {
+				r.name: (r.lft, r.rgt) for r in frappe.get_all(doctype, fields=["name", "lft", "rgt"])
+			}
+		self._by_value = {}
+
+	def _targets_for(self, field: str, value: str | None) -> frozenset:
+		"""Targets whose `field` is empty or an ancestor-or-self of `value`."""
+		key = (field, value)
+		if key not in self._by_value:
+			position = self.lft[field].get(value) if value else None
+			matched = set()
+			for target in self.targets:
+				node = target[field]
+				if not node:
+					matched.add(target.name)
+				elif position and node in self.lft[field]:
+					lft, rgt = self.lft[field][node]
+					if lft <= position[0] and position[1] <= rgt:
+						matched.add(target.name)
+			self._by_value[key] = frozenset(matched)
+		return self._by_value[key]
+
+	def _targets_in_year(self, month) -> frozenset:
+		key = ("month", month)
+		if key not in self._by_value:
+			self._by_value[key] = frozenset(
+				t.name
+				for t in self.targets
+				if self.years[t.fiscal_year][0] <= month <= self.years[t.fiscal_year][1]
+			)
+		return self._by_value[key]
+
+	def match(self, row) -> frozenset:
+		matched = self._targets_in_year(row["month"])
+		for field in DIMENSIONS:
+			if not matched:
+				break
+			matched = matched & self._targets_for(field, row.get(field))
+		return matched
+
+
+def totals_by_target(rows, index: TargetIndex) -> dict:
+	"""(target, month) -> [qty, amount] for rows of month, dimensions, qty and amount."""
+	totals = defaultdict(lambda: [0.0, 0.0])
+	for row in rows:
+		for target in index.match(row):
+			bucket = totals[(target, row["month"])]
+			bucket[0] += flt(row["qty"])
+			bucket[1] += flt(row["amount"])
+	return totals
+
+
+def add_to_actuals(totals: dict) -> None:
+	now, user = frappe.utils.now(), frappe.session.user
+	for (target, month), (qty, amount) in totals.items():
+		frappe.db.sql(
+			"""insert into `tabSales Target Actual`
+				(name, sales_target, period_start, qty, amount, creation, modified, owner, modified_by)
+			values (nextval(`sales_target_actual_id_seq`), %s, %s, %s, %s, %s, %s, %s, %s)
+			on duplicate key update qty = qty + values(qty), amount = amount + values(amount),
+				modified = values(modified)""",
+			(target, month, qty, amount, now, now, user, user),
+		)
+
+
+def invoice_rows(invoice, sign: int = 1) -> list[dict]:
+	month = get_first_day(invoice.posting_date)
+	return [
+		{
+			"month": month,
+			"territory": invoice.territory,
+			"customer_group": invoice.customer_group,
+			"sales_person": invoice.sales_person,
+			"item_group": item.item_group,
+			"qty": sign * flt(item.qty),
+			"amount": sign * flt(item.amount),
+		}
+		for item in invoice.items
+	]
+
+
+def on_invoice_submit(invoice, method=None) -> None:
+	add_to_actuals(totals_by_target(invoice_rows(invoice), TargetIndex()))
+
+
+def on_invoice_cancel(invoice, method=None) -> None:
+	add_to_actuals(totals_by_target(invoice_rows(invoice, -1), TargetIndex()))
+
+
+def _submitted_lines(where: str = "", values: dict | None = None):
+	"""Submitted invoice lines, added up per month and dimensions (credit notes are negative)."""
+	return frappe.db.sql(
+		f"""select date_format(si.posting_date, '%%Y-%%m-01') as month, si.territory, si.customer_group,
+			si.sales_person, item.item_group, sum(item.qty) as qty, sum(item.amount) as amount
+		from `tabSales Invoice Item` item
+		join `tabSales Invoice` si on si.name = item.parent and item.parenttype = 'Sales Invoice'
+		where si.docstatus = 1 {where}
+		group by 1, 2, 3, 4, 5""",
+		values or {},
+		as_dict=True,
+	)
+
+
+def rebuild_actuals(target_names: list[str] | None = None) -> int:
+	"""Recompute the actuals of some targets (all if None) from every submitted invoice line."""
+	index = TargetIndex(target_names)
+	names = [t.name for t in index.targets]
+	if target_names is None:
+		frappe.db.sql("delete from `tabSales Target Actual`")
+	elif target_names:
+		frappe.db.delete(ACTUAL, {"sales_target": ("in", target_names)})
+	if not names:
+		return 0
+	where, values = "", {}
+	if len(names) == 1:
+		# one target: let the database keep only its lines
+		target = index.targets[0]
+		where, values = dimension_filter(target, *index.years[target.fiscal_year])
+	rows = _submitted_lines(where, values)
+	for row in rows:
+		row["month"] = getdate(row["month"])
+	add_to_actuals(totals_by_target(rows, index))
+	return len(names)
+
+
+def dimension_filter(target, from_date, to_date) -> tuple[str, dict]:
+	"""SQL conditions (on `si` and `item`) for the lines a target counts between two dates."""
+	where = "and si.posting_date between %(from_date)s and %(to_date)s"
+	values = {"from_date": from_date, "to_date": to_date}
+	for field, doctype in DIMENSIONS.items():
+		if target[field]:
+			column = "item.item_group" if field == "item_group" else f"si.{field}"
+			values[field] = tuple(subtree(doctype, target[field]))
+			where += f" and {column} in %({field})s"
+	return where, values
+
+
+def subtree(doctype: str, node: str) -> list[str]:
+	lft, rgt = frappe.db.get_value(doctype, node, ["lft", "rgt"])
+	return frappe.get_all(doctype, filters={"lft": (">=", lft), "rgt": ("<=", rgt)}, pluck="name")
+
+
+def on_tree_node_update(doc, method=None) -> None:
+	"""A node moved in one of the targets' trees: what counts for which target may have changed."""
+	parent_field = doc.nsm_parent_field
+	if not doc.is_new() and doc.has_value_changed(parent_field) and frappe.db.count("Sales Target"):
+		frappe.enqueue(
+			rebuild_actuals,
+			queue="long",
+			timeout=3600,
+			job_id="crm_app:rebuild_target_actuals",
+			deduplicate=True,
+		)
+
+
+def invoice_lines_for_target(sales_target: str, from_date, to_date) -> list[dict]:
+	"""The submitted invoice lines behind a target's figure (the report's drill-down)."""
+	target = frappe.db.get_value("Sales Target", sales_target, list(DIMENSIONS), as_dict=True)
+	where, values = dimension_filter(target, from_date, to_date)
+	return frappe.db.sql(
+		f"""select si.name as sales_invoice, si.posting_date, si.customer, si.territory, si.customer_group,
+			si.sales_person, item.item_code, item.item_group, item.qty, item.amount, si.is_return
+		from `tabSales Invoice Item` item
+		join `tabSales Invoice` si on si.name = item.parent and item.parenttype = 'Sales Invoice'
+		where si.docstatus = 1 {where}
+		order by si.posting_date, si.name, item.idx""",
+		values,
+		as_dict=True,
+	)
