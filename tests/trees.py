@@ -22,7 +22,12 @@ def unique(label: str) -> str:
 def any_fiscal_year() -> str:
 	return frappe.db.get_value("Fiscal Year", {}, "name") or (
 		frappe.get_doc(
-			{"doctype": "Fiscal Year", "year": unique("FY"), "year_start_date": "2026-01-01", "year_end_date": "2026-12-31"}
+			{
+				"doctype": "Fiscal Year",
+				"year": unique("FY"),
+				"year_start_date": "2026-01-01",
+				"year_end_date": "2026-12-31",
+			}
 		)
 		.insert()
 		.name

@@ -1,0 +1,48 @@
+"""REST and desk API for sales targets (`/api/method/crm_app.api.sales_targets.<name>`)."""
+
+import frappe
+from frappe import _
+
+from crm_app.sales_targets import actuals, variance
+
+
+@frappe.whitelist()
+def get_target_vs_actual(fiscal_year: str, period: str = "Monthly", sales_target: str | None = None) -> dict:
+	"""Target, actual, variance and % achieved per Sales Target node and period, rolled up the tree."""
+	frappe.has_permission("Sales Target", "read", throw=True)
+	return variance.target_vs_actual(fiscal_year, period, sales_target)
+
+
+@frappe.whitelist()
+def get_target_invoice_lines(sales_target: str, from_date: str, to_date: str) -> list[dict]:
+	"""The invoice lines behind a target's figure."""
+	frappe.get_doc("Sales Target", sales_target).check_permission("read")
+	frappe.has_permission("Sales Invoice", "read", throw=True)
+	return actuals.invoice_lines_for_target(sales_target, from_date, to_date)
+
+
+@frappe.whitelist()
+def get_territory_targets(territory: str, fiscal_year: str | None = None) -> list[dict]:
+	"""The territory's sales targets and how far each has got (for its form)."""
+	frappe.get_doc("Territory", territory).check_permission("read")
+	targets = frappe.get_all(
+		"Sales Target", filters={"territory": territory}, fields=["name", "fiscal_year"], order_by="lft"
+	)
+	out = []
+	for year in sorted(
+		{t.fiscal_year for t in targets if t.fiscal_year} | ({fiscal_year} if fiscal_year else set())
+	):
+		if fiscal_year and year != fiscal_year:
+			continue
+		names = {t.name for t in targets if t.fiscal_year == year}
+		result = variance.target_vs_actual(year, "Yearly")
+		out += [{"fiscal_year": year, **node} for node in result["nodes"] if node["sales_target"] in names]
+	return out
+
+
+@frappe.whitelist(methods=["POST"])
+def rebuild_target_actuals() -> dict:
+	"""Recount every target's actuals from the submitted invoices, in the background."""
+	frappe.only_for(("System Manager", "Sales Manager"))
+	job = frappe.enqueue(actuals.rebuild_actuals, queue="long", timeout=3600)
+	return {"job_id": getattr(job, "id", None), "message": _("Recounting sales target actuals")}

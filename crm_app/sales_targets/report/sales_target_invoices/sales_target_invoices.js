@@ -1,0 +1,10 @@
+// Copyright (c) 2026, crm_app contributors and contributors
+// For license information, please see license.txt
+
+frappe.query_reports["Sales Target Invoices"] = {
+	filters: [
+		{ fieldname: "sales_target", label: __("Sales Target"), fieldtype: "Link", options: "Sales Target", reqd: 1 },
+		{ fieldname: "from_date", label: __("From Date"), fieldtype: "Date", reqd: 1 },
+		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date", reqd: 1 },
+	],
+};

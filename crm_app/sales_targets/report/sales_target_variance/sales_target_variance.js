@@ -1,0 +1,53 @@
+// Copyright (c) 2026, crm_app contributors and contributors
+// For license information, please see license.txt
+
+frappe.query_reports["Sales Target Variance"] = {
+	filters: [
+		{ fieldname: "fiscal_year", label: __("Fiscal Year"), fieldtype: "Link", options: "Fiscal Year", reqd: 1 },
+		{
+			fieldname: "period",
+			label: __("Period"),
+			fieldtype: "Select",
+			options: [
+				{ value: "Monthly", label: __("Monthly") },
+				{ value: "Quarterly", label: __("Quarterly") },
+				{ value: "Half-Yearly", label: __("Half-Yearly") },
+				{ value: "Yearly", label: __("Yearly") },
+			],
+			default: "Quarterly",
+		},
+		{
+			fieldname: "based_on",
+			label: __("Based On"),
+			fieldtype: "Select",
+			options: [
+				{ value: "Amount", label: __("Amount") },
+				{ value: "Quantity", label: __("Quantity") },
+			],
+			default: "Amount",
+		},
+		{ fieldname: "sales_target", label: __("Sales Target"), fieldtype: "Link", options: "Sales Target" },
+	],
+	tree: true,
+	name_field: "sales_target",
+	parent_field: "parent_sales_target",
+	initial_depth: 2,
+	onload(report) {
+		frappe.call("crm_app.api.receivables.get_default_fiscal_year").then(({ message }) => {
+			if (message && !report.get_filter_value("fiscal_year")) report.set_filter_value("fiscal_year", message);
+		});
+	},
+	formatter(value, row, column, data, default_formatter) {
+		const text = default_formatter(value, row, column, data);
+		// an actual figure opens the invoice lines behind it
+		if (column.fieldname.startsWith("actual_") && data && value) {
+			const args = new URLSearchParams({
+				sales_target: data.sales_target,
+				from_date: column.period_start,
+				to_date: column.period_end,
+			});
+			return `<a href="/app/query-report/Sales Target Invoices?${args}">${text}</a>`;
+		}
+		return text;
+	},
+};
