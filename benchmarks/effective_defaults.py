@@ -20,21 +20,13 @@ from frappe.utils.nestedset import get_root_of, rebuild_tree
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from benchmarks.common import insert_rows, timed
 from crm_app.customers.defaults import get_effective_defaults
 from tests.conftest import connect_site
 
 PREFIX = "_Bench ED "
 BRANCHING = 3  # 1 + 3 + 9 + 27 + 81 groups: 5 levels
 LEVELS = 5
-
-
-def insert_rows(doctype, fields, rows):
-	now = frappe.utils.now()
-	frappe.db.bulk_insert(
-		doctype,
-		[*fields, "creation", "modified", "owner", "modified_by"],
-		[(*row, now, now, "Administrator", "Administrator") for row in rows],
-	)
 
 
 def build_data(customer_count: int) -> tuple[list[str], list[str]]:

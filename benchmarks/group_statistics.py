@@ -21,6 +21,7 @@ from frappe.utils.nestedset import get_root_of, rebuild_tree
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from benchmarks.common import insert_rows, timed
 from crm_app.receivables.ledger import rebuild_summary
 from crm_app.receivables.statistics import roll_up, tree_statistics
 from tests.conftest import connect_site
@@ -31,16 +32,6 @@ BRANCHING, LEVELS = 5, 5  # 1 + 5 + 25 + 125 + 625 groups
 NATURAL_SIGN = (
 	"case when l.movement_type in ('Credit Note', 'Receipt', 'Discount', 'Write-Off') then -1 else 1 end"
 )
-
-
-def timed(label, function, repeat):
-	times, result = [], None
-	for _ in range(repeat):
-		start = time.perf_counter()
-		result = function()
-		times.append(time.perf_counter() - start)
-	print(f"  {label}: median {statistics.median(times):.3f} s  runs {[round(t, 3) for t in times]}")
-	return statistics.median(times), result
 
 
 def make_groups() -> list[str]:

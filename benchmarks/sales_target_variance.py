@@ -20,6 +20,7 @@ from frappe.utils.nestedset import get_root_of, rebuild_tree
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from benchmarks.common import insert_rows, timed
 from crm_app.sales_targets.actuals import dimension_filter, rebuild_actuals
 from crm_app.sales_targets.report.sales_target_variance.sales_target_variance import (
 	execute as variance_report,
@@ -44,22 +45,13 @@ def tree_rows(root, top, leaves_per_top, prefix):
 	return rows
 
 
-def insert(doctype, fields, rows):
-	now = frappe.utils.now()
-	frappe.db.bulk_insert(
-		doctype,
-		[*fields, "creation", "modified", "owner", "modified_by"],
-		[(*row, now, now, "Administrator", "Administrator") for row in rows],
-	)
-
-
 def make_data(lines: int) -> None:
-	insert(
+	insert_rows(
 		"Territory",
 		["name", "territory_name", "parent_territory", "is_group"],
 		tree_rows(get_root_of("Territory"), COUNTRIES, REGIONS_PER_COUNTRY, f"{P}T"),
 	)
-	insert(
+	insert_rows(
 		"Item Group",
 		["name", "item_group_name", "parent_item_group", "is_group"],
 		tree_rows(get_root_of("Item Group"), FAMILIES, GROUPS_PER_FAMILY, f"{P}I"),
@@ -104,7 +96,7 @@ def make_data(lines: int) -> None:
 				rows.append(
 					(leaf, leaf, branch, 0, 0, FY, f"{P}T{c}-{r}", f"{P}I{f}-{r % GROUPS_PER_FAMILY}", 10_000)
 				)
-	insert(
+	insert_rows(
 		"Sales Target",
 		[
 			"name",
@@ -162,16 +154,6 @@ def cleanup():
 	):
 		rebuild_tree(doctype, parent)
 	frappe.db.commit()
-
-
-def timed(label, function, repeat):
-	times, result = [], None
-	for _ in range(repeat):
-		start = time.perf_counter()
-		result = function()
-		times.append(time.perf_counter() - start)
-	print(f"  {label}: median {statistics.median(times):.3f} s  runs {[round(t, 3) for t in times]}")
-	return statistics.median(times), result
 
 
 def main():

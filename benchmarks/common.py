@@ -1,0 +1,27 @@
+"""Shared by the benchmark scripts: timing, and bulk inserts with Frappe's standard columns."""
+
+import statistics
+import time
+
+import frappe
+
+
+def timed(label: str, function, repeat: int):
+	"""Run `function` `repeat` times; print the median and every run; return (median, last result)."""
+	times, result = [], None
+	for _ in range(repeat):
+		start = time.perf_counter()
+		result = function()
+		times.append(time.perf_counter() - start)
+	print(f"  {label}: median {statistics.median(times):.3f} s  runs {[round(t, 3) for t in times]}")
+	return statistics.median(times), result
+
+
+def insert_rows(doctype: str, fields: list[str], rows) -> None:
+	"""Bulk insert rows, adding creation, modified, owner and modified_by."""
+	now = frappe.utils.now()
+	frappe.db.bulk_insert(
+		doctype,
+		[*fields, "creation", "modified", "owner", "modified_by"],
+		[(*row, now, now, "Administrator", "Administrator") for row in rows],
+	)
