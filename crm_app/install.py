@@ -1,5 +1,5 @@
-"""Records every site needs: the root of each tree, ERPNext's three default customer groups and a
-default address template.
+"""Records every site needs: the root of each tree, ERPNext's three default customer groups, a
+default address template, and the territory on addresses.
 
 They are made after install-app and checked again after every migrate. A record is made once: if a
 user later renames or deletes a seeded child, migrate respects that (the seeded keys are remembered
@@ -27,13 +27,45 @@ SEED_TREES = {
 
 
 def after_install():
-	ensure_seed_records()
-	ensure_address_template()
+	after_migrate()
 
 
 def after_migrate():
 	ensure_seed_records()
 	ensure_address_template()
+	ensure_custom_fields()
+
+
+# Fields this app adds to Frappe's own doctypes
+CUSTOM_FIELDS = {
+	"Address": [
+		{
+			"fieldname": "territory",
+			"label": "Territory",
+			"fieldtype": "Link",
+			"options": "Territory",
+			"insert_after": "country",
+			"in_standard_filter": 1,
+		}
+	],
+}
+
+
+def ensure_custom_fields() -> None:
+	"""Add the fields that are missing (adding a column commits, so nothing is redone needlessly)."""
+	from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+	missing = {
+		doctype: [
+			f
+			for f in fields
+			if not frappe.db.exists("Custom Field", {"dt": doctype, "fieldname": f["fieldname"]})
+		]
+		for doctype, fields in CUSTOM_FIELDS.items()
+	}
+	missing = {doctype: fields for doctype, fields in missing.items() if fields}
+	if missing:
+		create_custom_fields(missing)
 
 
 def ensure_address_template() -> None:

@@ -14,12 +14,14 @@ from tests.trees import make_node, unique
 
 
 def test_quick_entry_makes_and_links_frappe_contact_and_address():
+	territory = make_node("Territory", unique("Ile-de-France"), "All Territories").name
 	customer = frappe.get_doc(
 		{
 			"doctype": "Customer",
 			"customer_name": unique("Dupont"),
 			"customer_type": "Individual",
 			"customer_group": "Individual",
+			"territory": territory,
 			"email_id": "dupont@example.com",
 			"mobile_no": "+33 6 12 34 56 78",
 			"address_line1": "1 rue de la Paix",
@@ -34,6 +36,7 @@ def test_quick_entry_makes_and_links_frappe_contact_and_address():
 	assert [(link.link_doctype, link.link_name) for link in contact.links] == [("Customer", customer.name)]
 	address = frappe.get_doc("Address", customer.customer_primary_address)
 	assert (address.address_line1, address.city, address.country) == ("1 rue de la Paix", "Paris", "France")
+	assert address.territory == territory  # addresses carry the territory too
 	assert [(link.link_doctype, link.link_name) for link in address.links] == [("Customer", customer.name)]
 	assert "rue de la Paix" in customer.primary_address
 

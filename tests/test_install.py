@@ -83,3 +83,21 @@ def test_french_users_see_the_seeded_names_and_the_messages_in_french():
 		assert "est un groupe" in str(error)
 	else:
 		raise AssertionError("a customer on a group customer group was accepted")
+
+
+def test_migrating_again_commits_nothing_of_the_work_in_hand():
+	name = (
+		frappe.get_doc(
+			{
+				"doctype": "Territory",
+				"territory_name": "_Test uncommitted",
+				"parent_territory": "All Territories",
+			}
+		)
+		.insert()
+		.name
+	)
+	after_migrate()  # nothing in it may commit (a new column would): the insert above must roll back
+	frappe.db.rollback()
+	assert not frappe.db.exists("Territory", name)
+	assert frappe.db.exists("Custom Field", {"dt": "Address", "fieldname": "territory"})

@@ -26,6 +26,7 @@ def create_primary_address(customer) -> str:
 	for field in ADDRESS_FIELDS:
 		address.set(field, customer.get(field))
 	address.country = address.country or frappe.db.get_single_value("System Settings", "country")
+	address.territory = customer.territory
 	address.append("links", {"link_doctype": "Customer", "link_name": customer.name})
 	address.insert()
 	return address.name
