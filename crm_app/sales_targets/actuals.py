@@ -27,15 +27,20 @@ DIMENSIONS = {
 class TargetIndex:
 	"""The targets that have a target of their own, ready to match rows against."""
 
-	def __init__(self, names: list[str] | None = None):
+	def __init__(self, names: list[str] | None = None, on_date=None):
+		years = frappe.get_all("Fiscal Year", fields=["name", "year_start_date", "year_end_date"])
+		self.years = {y.name: (get_first_day(y.year_start_date), getdate(y.year_end_date)) for y in years}
 		filters = {"use_children_total": 0, "fiscal_year": ("is", "set")}
 		if names is not None:
 			filters["name"] = ("in", names or [""])
+		if on_date:
+			# an invoice concerns only the targets of the fiscal years its date falls in
+			month = get_first_day(on_date)
+			in_force = [year for year, (start, end) in self.years.items() if start <= month <= end]
+			filters["fiscal_year"] = ("in", in_force or [""])
 		self.targets = frappe.get_all(
 			"Sales Target", filters=filters, fields=["name", "fiscal_year", *DIMENSIONS]
 		)
-		years = frappe.get_all("Fiscal Year", fields=["name", "year_start_date", "year_end_date"])
-		self.years = {y.name: (get_first_day(y.year_start_date), getdate(y.year_end_date)) for y in years}
 		self.lft = {}  # dimension -> {node: (lft, rgt)}
 		for field, doctype in DIMENSIONS.items():
 			self.lft[field] = {
@@ -120,11 +125,11 @@ def invoice_rows(invoice, sign: int = 1) -> list[dict]:
 
 
 def on_invoice_submit(invoice, method=None) -> None:
-	add_to_actuals(totals_by_target(invoice_rows(invoice), TargetIndex()))
+	add_to_actuals(totals_by_target(invoice_rows(invoice), TargetIndex(on_date=invoice.posting_date)))
 
 
 def on_invoice_cancel(invoice, method=None) -> None:
-	add_to_actuals(totals_by_target(invoice_rows(invoice, -1), TargetIndex()))
+	add_to_actuals(totals_by_target(invoice_rows(invoice, -1), TargetIndex(on_date=invoice.posting_date)))
 
 
 def _submitted_lines(where: str = "", values: dict | None = None):

@@ -2,3 +2,4 @@
 import "./customer_quick_entry";
 import "./values_in_force";
 import "./customer_overview";
+import "./reports";

@@ -9,9 +9,5 @@ frappe.query_reports["Customer Group Statistics"] = {
 		{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },
 		{ fieldname: "currency", label: __("Currency"), fieldtype: "Link", options: "Currency" },
 	],
-	onload(report) {
-		frappe.call("crm_app.api.receivables.get_default_fiscal_year").then(({ message }) => {
-			if (message && !report.get_filter_value("fiscal_year")) report.set_filter_value("fiscal_year", message);
-		});
-	},
+	onload: (report) => crm_app.set_default_fiscal_year(report),
 };

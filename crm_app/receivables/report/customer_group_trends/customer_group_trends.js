@@ -24,9 +24,5 @@ frappe.query_reports["Customer Group Trends"] = {
 			default: "amount",
 		},
 	],
-	onload(report) {
-		frappe.call("crm_app.api.receivables.get_default_fiscal_year").then(({ message }) => {
-			if (message && !report.get_filter_value("fiscal_year")) report.set_filter_value("fiscal_year", message);
-		});
-	},
+	onload: (report) => crm_app.set_default_fiscal_year(report),
 };

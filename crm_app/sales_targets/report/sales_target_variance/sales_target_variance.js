@@ -32,11 +32,7 @@ frappe.query_reports["Sales Target Variance"] = {
 	name_field: "sales_target",
 	parent_field: "parent_sales_target",
 	initial_depth: 2,
-	onload(report) {
-		frappe.call("crm_app.api.receivables.get_default_fiscal_year").then(({ message }) => {
-			if (message && !report.get_filter_value("fiscal_year")) report.set_filter_value("fiscal_year", message);
-		});
-	},
+	onload: (report) => crm_app.set_default_fiscal_year(report),
 	formatter(value, row, column, data, default_formatter) {
 		const text = default_formatter(value, row, column, data);
 		// an actual figure opens the invoice lines behind it
