@@ -100,7 +100,7 @@ hash_files() {
 	local path
 	for path in "$@"; do
 		if [ -e "$path" ]; then
-			find "$path" -type f -not -path '*/__pycache__/*' -not -path '*/node_modules/*' -print0 |
+			find "$path" -type f -not -path '*/__pycache__/*' -not -path '*/node_modules/*' -not -path '*/public/dist/*' -print0 |
 				sort -z | xargs -0 -r sha1sum
 		fi
 	done | sha1sum | cut -d' ' -f1
