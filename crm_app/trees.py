@@ -108,14 +108,20 @@ def validate_node(doc, single_root: bool = True) -> None:
 		validate_single_root(doc.doctype, name, parent)
 
 
-def get_tree_nodes(doctype: str, parent: str = "", is_root: bool = False) -> list[dict]:
-	"""Children of a node for the desk's tree view; the virtual root of a forest stands for "no parent"."""
+def get_tree_nodes(
+	doctype: str, parent: str = "", is_root: bool = False, groups_only_at_top: bool = False
+) -> list[dict]:
+	"""Children of a node for the desk's tree view; the virtual root of a forest stands for "no parent".
+	With `groups_only_at_top`, the top level lists only groups (a forest whose single nodes are many)."""
 	meta = frappe.get_meta(doctype)
 	if frappe.utils.sbool(is_root) and not frappe.db.exists(doctype, parent):
 		parent = ""
+	filters = {parent_field_of(doctype): parent or ("is", "not set")}
+	if groups_only_at_top and not parent:
+		filters["is_group"] = 1
 	return frappe.get_list(
 		doctype,
 		fields=["name as value", f"{meta.get('title_field') or 'name'} as title", "is_group as expandable"],
-		filters={parent_field_of(doctype): parent or ("is", "not set")},
+		filters=filters,
 		order_by="lft",
 	)

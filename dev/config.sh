@@ -184,7 +184,17 @@ ensure_site() {
 		say "app changed since the last migrate: migrating"
 		bench_in --site "$site" migrate
 		stamp_set "migrate-$site" "$(migrate_key)"
+		stamp_set "cache-$site" "$(cache_key)"
+	elif ! stamp_ok "cache-$site" "$(cache_key)"; then
+		# form and tree scripts and translations are cached by the site: drop the stale copies
+		say "scripts or translations changed: clearing the site's cache"
+		bench_in --site "$site" clear-cache
+		stamp_set "cache-$site" "$(cache_key)"
 	else
 		say "up to date"
 	fi
+}
+
+cache_key() {
+	hash_files "$ROOT/crm_app/translations" $(find "$ROOT/crm_app" -name '*.js' \( -path '*/doctype/*' -o -path '*/report/*' \) | sort)
 }

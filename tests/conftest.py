@@ -58,7 +58,8 @@ def rollback():
 	frappe.set_user("Administrator")
 	yield
 	frappe.db.rollback()
-	frappe.db.value_cache.clear()  # single values read in the test would outlive its rollback
+	if hasattr(frappe.db, "value_cache"):
+		frappe.db.value_cache.clear()  # single values read in the test would outlive its rollback
 	frappe.local.lang = "en"
 	frappe.set_user("Administrator")
 

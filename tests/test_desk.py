@@ -106,3 +106,21 @@ def test_customer_quick_entry_prefills_the_group_and_makes_the_contact(desk_page
 		if contact:
 			frappe.delete_doc("Contact", contact, force=True)
 		frappe.db.commit()
+
+
+@pytest.mark.parametrize(
+	("route", "root_label"),
+	[
+		("customer", "All Customers"),
+		("territory", "All Territories"),
+		("sales-target", "All Sales Targets"),
+		("item-group", "All Item Groups"),
+		("sales-person", "Sales Team"),
+	],
+)
+def test_the_other_tree_views_load_without_errors(desk_page, server_url, route, root_label):
+	desk_page.goto(f"{server_url}/app/{route}/view/tree")
+	desk_page.wait_for_selector(f".tree-label:has-text('{root_label}')", timeout=60_000)
+	desk_page.wait_for_load_state("networkidle")
+	errors = [e for e in desk_page.errors if not is_realtime_noise(e)]
+	assert errors == []

@@ -157,7 +157,9 @@ def test_tree_view_lists_children_in_tree_order_and_the_customer_forest_under_a_
 	branch = make_node("Customer", unique("Branch"), office.name)
 	top_level = {n.value: n for n in get_children("Customer", parent="All Customers", is_root=True)}
 	assert office.name in top_level and top_level[office.name].expandable == 1
-	assert branch.name not in top_level
+	# standalone customers are not national accounts: the top level lists head offices only
+	standalone = make_node("Customer", unique("Standalone"), None)
+	assert branch.name not in top_level and standalone.name not in top_level
 	assert [n.value for n in get_children("Customer", parent=office.name)] == [branch.name]
 	with pytest.raises(frappe.ValidationError):
 		get_children("User")

@@ -3,12 +3,13 @@ from frappe import _
 
 from crm_app.trees import get_tree_nodes
 
-TREE_DOCTYPES = ("Customer", "Customer Group", "Territory", "Sales Target")
+TREE_DOCTYPES = ("Customer", "Customer Group", "Territory", "Sales Target", "Sales Person", "Item Group")
 
 
 @frappe.whitelist()
 def get_children(doctype: str, parent: str = "", is_root: bool = False, **filters) -> list[dict]:
-	"""Tree view nodes of the app's trees, in tree order (a forest's virtual root lists the top nodes)."""
+	"""Tree view nodes of the app's trees, in tree order. The customer tree shows national accounts: its
+	virtual root lists the head offices, not every standalone customer."""
 	if doctype not in TREE_DOCTYPES:
 		frappe.throw(_("{0} is not one of this app's trees").format(doctype), frappe.ValidationError)
-	return get_tree_nodes(doctype, parent, is_root)
+	return get_tree_nodes(doctype, parent, is_root, groups_only_at_top=doctype == "Customer")
