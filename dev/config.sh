@@ -179,17 +179,21 @@ ensure_site() {
 		say "installing crm_app"
 		bench_in --site "$site" install-app crm_app
 		stamp_set "migrate-$site" "$(migrate_key)"
+		stamp_set "cache-$site" "$(cache_key)"
 	fi
-	if ! stamp_ok "migrate-$site" "$(migrate_key)"; then
+	local migrate_now cache_now
+	migrate_now=$(migrate_key)
+	cache_now=$(cache_key)
+	if ! stamp_ok "migrate-$site" "$migrate_now"; then
 		say "app changed since the last migrate: migrating"
 		bench_in --site "$site" migrate
-		stamp_set "migrate-$site" "$(migrate_key)"
-		stamp_set "cache-$site" "$(cache_key)"
-	elif ! stamp_ok "cache-$site" "$(cache_key)"; then
+		stamp_set "migrate-$site" "$migrate_now"
+		stamp_set "cache-$site" "$cache_now"
+	elif ! stamp_ok "cache-$site" "$cache_now"; then
 		# form and tree scripts and translations are cached by the site: drop the stale copies
 		say "scripts or translations changed: clearing the site's cache"
 		bench_in --site "$site" clear-cache
-		stamp_set "cache-$site" "$(cache_key)"
+		stamp_set "cache-$site" "$cache_now"
 	else
 		say "up to date"
 	fi

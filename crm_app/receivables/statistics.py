@@ -77,6 +77,12 @@ def customer_statistics(customer: str, fiscal_year: str, company=None, currency=
 	return shape(rows, fiscal_year, subject={"customer": customer})
 
 
+def statistic_amount(row, include_tax: bool) -> float:
+	"""A summary row's amount as the statistics show it: tax left out of invoices, credit notes and
+	debit notes when CRM Settings say so."""
+	return flt(row.amount) - (0 if include_tax or row.movement_type not in TAXED else flt(row.tax_amount))
+
+
 def shape(rows, fiscal_year: str, subject: dict) -> dict:
 	include_tax = bool(frappe.db.get_single_value("CRM Settings", "include_tax_in_statistics"))
 	periods = fiscal_periods(fiscal_year)
@@ -90,9 +96,7 @@ def shape(rows, fiscal_year: str, subject: dict) -> dict:
 		position = index.get(getdate(row.period_start))
 		if position is None or row.movement_type not in movements:
 			continue
-		amount = flt(row.amount) - (
-			0 if include_tax or row.movement_type not in TAXED else flt(row.tax_amount)
-		)
+		amount = statistic_amount(row, include_tax)
 		target = movements[row.movement_type]
 		for bucket in (target, target["periods"][position]):
 			bucket["count"] += int(row.entries)
@@ -133,9 +137,7 @@ def roll_up(rows) -> dict[str, dict]:
 	parents = dict(frappe.get_all("Customer Group", fields=["name", "parent_customer_group"], as_list=True))
 	totals = {group: {} for group in parents}
 	for row in rows:
-		amount = flt(row.amount) - (
-			0 if include_tax or row.movement_type not in TAXED else flt(row.tax_amount)
-		)
+		amount = statistic_amount(row, include_tax)
 		group = row.customer_group
 		while group in parents:
 			bucket = totals[group].setdefault(row.movement_type, {"count": 0, "amount": 0.0})
