@@ -231,3 +231,15 @@ def test_a_target_needs_a_quantity_or_an_amount_and_a_fiscal_year():
 		"Sales Target", unique("Group"), root, is_group=1, use_children_total=1, target_amount=5
 	)
 	assert group.target_amount == 0
+
+
+def test_the_territory_form_lists_its_targets_and_how_far_each_got(dataset):
+	from crm_app.api.sales_targets import get_territory_targets
+
+	rows = get_territory_targets(dataset.france)
+	assert [(r["sales_target"], r["fiscal_year"]) for r in rows] == [(dataset.t.france, dataset.fy)]
+	assert (rows[0]["total"]["target_amount"], rows[0]["total"]["actual_amount"]) == (10000, 550)
+	assert rows[0]["unallocated_amount"] == 3400
+	assert (
+		get_territory_targets(dataset.france, fiscal_year=make_fiscal_year("2030-01-01", "2030-12-31")) == []
+	)

@@ -25,19 +25,16 @@ def get_target_invoice_lines(sales_target: str, from_date: str, to_date: str) ->
 def get_territory_targets(territory: str, fiscal_year: str | None = None) -> list[dict]:
 	"""The territory's sales targets and how far each has got (for its form)."""
 	frappe.get_doc("Territory", territory).check_permission("read")
-	targets = frappe.get_all(
-		"Sales Target", filters={"territory": territory}, fields=["name", "fiscal_year"], order_by="lft"
-	)
-	out = []
-	for year in sorted(
-		{t.fiscal_year for t in targets if t.fiscal_year} | ({fiscal_year} if fiscal_year else set())
-	):
-		if fiscal_year and year != fiscal_year:
-			continue
-		names = {t.name for t in targets if t.fiscal_year == year}
-		result = variance.target_vs_actual(year, "Yearly")
-		out += [{"fiscal_year": year, **node} for node in result["nodes"] if node["sales_target"] in names]
-	return out
+	filters = {"territory": territory, "fiscal_year": fiscal_year or ("is", "set")}
+	targets = frappe.get_all("Sales Target", filters=filters, fields=["name", "fiscal_year"], order_by="lft")
+	# each target with its own subtree only, not the whole tree
+	return [
+		{
+			"fiscal_year": t.fiscal_year,
+			**variance.target_vs_actual(t.fiscal_year, "Yearly", t.name)["nodes"][0],
+		}
+		for t in targets
+	]
 
 
 @frappe.whitelist(methods=["POST"])

@@ -68,9 +68,12 @@ def target_vs_actual(fiscal_year: str, period: str = "Monthly", root: str | None
 		],
 		order_by="lft",
 	)
+	actual_filters = {"period_start": ("between", [months[0], months[-1]])}
+	if root:
+		actual_filters["sales_target"] = ("in", [node.name for node in nodes])  # only the subtree's
 	actual_rows = frappe.get_all(
 		"Sales Target Actual",
-		filters={"period_start": ("between", [months[0], months[-1]])},
+		filters=actual_filters,
 		fields=["sales_target", "period_start", "qty", "amount"],
 	)
 	month_index = {m: i for i, m in enumerate(months)}
