@@ -1,13 +1,21 @@
-"""Rules shared by the app's trees (Customer Group, Territory, Customer, Sales Target).
+"""Rules shared by the app's trees (Customer Group, Territory, Customer, Sales Target, Sales Person,
+Item Group), and the one way they are written.
 
-The controllers subclass Frappe's NestedSet, which keeps lft/rgt; the checks here run before anything
-is written, so a refused change leaves the tree as it was. They take plain values, so a bulk import
+The controllers subclass `TreeNode` (a Frappe NestedSet whose writers are serialised); the checks here
+run before anything is written, so a refused change leaves the tree as it was. They take plain values, so a bulk import
 can apply the same rules to rows that are not documents.
 """
 
 import frappe
 from frappe import _
-from frappe.utils.nestedset import NestedSetMultipleRootsError, NestedSetRecursionError
+from frappe.utils.nestedset import (
+	NestedSet,
+	NestedSetChildExistsError,
+	NestedSetMultipleRootsError,
+	NestedSetRecursionError,
+)
+
+from crm_app.locks import conflicts_as_busy, lock_tree
 
 
 class ParentNotAGroupError(frappe.ValidationError):
@@ -26,11 +34,20 @@ def parent_field_of(doctype: str) -> str:
 	return "parent_" + frappe.scrub(doctype)
 
 
+def _node(doctype: str, name: str, fields=("lft", "rgt", "is_group")) -> frappe._dict | None:
+	"""A node's latest committed values, locked: the tree's writers read nothing else."""
+	return frappe.db.get_value(doctype, name, list(fields), as_dict=True, for_update=True)
+
+
+def _has_children(doctype: str, name: str) -> bool:
+	return bool(frappe.db.get_value(doctype, {parent_field_of(doctype): name}, "name", for_update=True))
+
+
 def validate_parent(doctype: str, name: str | None, parent: str | None) -> None:
 	"""A node's parent must be a group, and neither the node itself nor one of its descendants."""
 	if not parent:
 		return
-	row = frappe.db.get_value(doctype, parent, ["is_group", "lft", "rgt"], as_dict=True)
+	row = _node(doctype, parent)
 	if not row:
 		return  # Frappe's link validation reports the missing record
 	if not row.is_group:
@@ -41,7 +58,7 @@ def validate_parent(doctype: str, name: str | None, parent: str | None) -> None:
 	if name and parent == name:
 		frappe.throw(_("{0} cannot be its own parent").format(frappe.bold(name)), NestedSetRecursionError)
 	if name:
-		own = frappe.db.get_value(doctype, name, ["lft", "rgt"], as_dict=True)
+		own = _node(doctype, name)
 		if own and own.lft and own.lft < row.lft and row.rgt < own.rgt:
 			frappe.throw(
 				_("{0} cannot be moved under {1}, which is one of its own descendants").format(
@@ -56,7 +73,10 @@ def validate_single_root(doctype: str, name: str | None, parent: str | None) -> 
 	if parent:
 		return
 	other_root = frappe.db.get_value(
-		doctype, {parent_field_of(doctype): ("is", "not set"), "name": ("!=", name or "")}, "name"
+		doctype,
+		{parent_field_of(doctype): ("is", "not set"), "name": ("!=", name or "")},
+		"name",
+		for_update=True,
 	)
 	if other_root:
 		frappe.throw(
@@ -91,7 +111,7 @@ def validate_no_members(doc, member_doctype: str, link_field: str) -> None:
 
 
 def validate_leaf_has_no_children(doctype: str, name: str | None, is_group: int) -> None:
-	if name and not is_group and frappe.db.exists(doctype, {parent_field_of(doctype): name}):
+	if name and not is_group and _has_children(doctype, name):
 		frappe.throw(
 			_("{0} {1} cannot be a leaf node as it has children").format(_(doctype), frappe.bold(name)),
 			ParentNotAGroupError,
@@ -99,13 +119,193 @@ def validate_leaf_has_no_children(doctype: str, name: str | None, is_group: int)
 
 
 def validate_node(doc, single_root: bool = True) -> None:
-	"""All checks of a tree node before it is saved."""
+	"""All checks of a tree node's place before it is saved, run under the tree's lock. A save that
+	keeps the node's place (parent and group flag) has nothing to check and locks nothing."""
+	if not doc.flags.get("changes_place", True):
+		return
 	parent = doc.get(doc.nsm_parent_field)
 	name = None if doc.is_new() else doc.name
 	validate_parent(doc.doctype, name, parent)
 	validate_leaf_has_no_children(doc.doctype, name, doc.get("is_group"))
 	if single_root:
 		validate_single_root(doc.doctype, name, parent)
+
+
+# Writing a tree. Every writer of a tree (insert, move, delete, rename) first takes the tree's lock
+# (crm_app.locks.lock_tree), then reads positions with locking reads only, so writers of one tree run
+# one after the other and never act on stale lft/rgt. A node's place is written here, never taken from
+# what a user sent: lft, rgt and old_parent are reset from the database before every save.
+
+TREE_FIELDS = ("lft", "rgt", "old_parent")
+
+
+class TreeNode(NestedSet):
+	"""NestedSet with serialised writers. Subclasses set `nsm_parent_field`; a forest (several roots,
+	e.g. customers) sets `single_root = False` and keeps a standalone root cheap: inserting or deleting
+	one never shifts the other nodes (a deleted root leaves a gap, which nested-set queries ignore)."""
+
+	single_root = True
+
+	def load_from_db(self):
+		# a document loaded to be changed (REST PUT) locks the tree before its own row, as every other
+		# writer does, so a move can never wait for a writer that waits for it
+		if self.flags.for_update:
+			lock_tree(self.doctype)
+		super().load_from_db()
+		self.flags.loaded_as = self.name
+
+	def check_if_latest(self):
+		if not self.is_new() and self.changes_place():
+			lock_tree(self.doctype)  # before the row lock that check_if_latest takes
+		super().check_if_latest()
+
+	def before_insert(self):
+		lock_tree(self.doctype)
+
+	def before_validate(self):
+		keep_tree_fields(self)
+		self.flags.changes_place = self.is_new() or self.changes_place()
+		if self.flags.changes_place:
+			lock_tree(self.doctype)
+
+	def changes_place(self) -> bool:
+		stored = frappe.db.get_value(
+			self.doctype, self.name, [self.nsm_parent_field, "is_group"], as_dict=True
+		)
+		return bool(stored) and (
+			(stored.get(self.nsm_parent_field) or None) != (self.get(self.nsm_parent_field) or None)
+			or bool(stored.is_group) != bool(self.get("is_group"))
+		)
+
+	def on_update(self):
+		with conflicts_as_busy(_(self.doctype)):
+			place_node(self)
+
+	def on_trash(self, allow_root_deletion=False):
+		if not self.get(self.nsm_parent_field) and self.single_root:
+			frappe.throw(_("Root {0} cannot be deleted").format(_(self.doctype)))
+		lock_tree(self.doctype)
+		self.flags.removed_from = check_removable(self)
+
+	def after_delete(self):
+		# the hole closes only once the row is gone: a delete refused after on_trash (a link to the
+		# record) leaves the tree as it was
+		with conflicts_as_busy(_(self.doctype)):
+			close_hole(self.doctype, self.flags.removed_from)
+
+	def before_rename(self, old_name, new_name, merge=False):
+		lock_tree(self.doctype)  # the children's parent links change with the name
+		super().before_rename(old_name, new_name, merge)
+
+
+def keep_tree_fields(doc) -> None:
+	"""lft, rgt and old_parent belong to the tree code: whatever a request sent is replaced by what is
+	stored (nothing for a new node), and a document cannot be switched to another record's name."""
+	if doc.is_new():
+		doc.update({"lft": 0, "rgt": 0, "old_parent": None})
+		return
+	if doc.flags.loaded_as and doc.name != doc.flags.loaded_as:
+		frappe.throw(
+			_("{0} {1} cannot be saved as {2}: use Rename to change a name").format(
+				_(doc.doctype), frappe.bold(doc.flags.loaded_as), frappe.bold(doc.name)
+			),
+			frappe.ValidationError,
+		)
+	stored = frappe.db.get_value(doc.doctype, doc.name, list(TREE_FIELDS), as_dict=True) or {}
+	doc.update({field: stored.get(field) for field in TREE_FIELDS})
+
+
+def place_node(doc) -> None:
+	"""After insert or save: give a new node its interval, or move a node whose parent changed."""
+	doctype, parent = doc.doctype, doc.get(doc.nsm_parent_field) or None
+	own = _node(doctype, doc.name, ("lft", "rgt", "old_parent"))
+	if own.lft and (own.old_parent or None) == parent:
+		return
+	lock_tree(doctype)
+	if not own.lft:
+		_add_node(doctype, doc.name, parent)
+	else:
+		_move_node(doctype, doc.name, own.lft, own.rgt, parent)
+	frappe.db.sql(f"update {_table(doctype)} set old_parent = %s where name = %s", (parent or "", doc.name))
+	doc.update({**_node(doctype, doc.name, ("lft", "rgt")), "old_parent": parent})
+
+
+def _table(doctype: str) -> str:
+	return f"`tab{doctype}`"
+
+
+def _shift(doctype: str, from_position: int, by: int) -> None:
+	"""Move every bound at or after `from_position` by `by` (positive bounds only: a subtree parked at
+	negative positions during a move stays where it is)."""
+	table = _table(doctype)
+	frappe.db.sql(f"update {table} set rgt = rgt + %s where rgt >= %s", (by, from_position))
+	frappe.db.sql(f"update {table} set lft = lft + %s where lft >= %s", (by, from_position))
+
+
+def _end_of_forest(doctype: str) -> int:
+	last = frappe.db.sql(f"select rgt from {_table(doctype)} order by rgt desc limit 1 for update")
+	return (last[0][0] if last and last[0][0] else 0) + 1
+
+
+def _add_node(doctype: str, name: str, parent: str | None) -> int:
+	if parent:
+		row = _node(doctype, parent)
+		if not row or not row.is_group:
+			frappe.throw(
+				_("{0} {1} is not a group, so it cannot have children").format(_(doctype), parent),
+				ParentNotAGroupError,
+			)
+		position = row.rgt
+		_shift(doctype, position, 2)
+	else:
+		position = _end_of_forest(doctype)  # a new root goes after the others: nothing moves
+	frappe.db.sql(
+		f"update {_table(doctype)} set lft = %s, rgt = %s where name = %s", (position, position + 1, name)
+	)
+	return position
+
+
+def _move_node(doctype: str, name: str, lft: int, rgt: int, parent: str | None) -> int:
+	table, width = _table(doctype), rgt - lft + 1
+	if parent:
+		target = _node(doctype, parent)
+		if lft <= target.lft and target.rgt <= rgt:
+			frappe.throw(
+				_("{0} cannot be moved under {1}, which is one of its own descendants").format(
+					frappe.bold(name), frappe.bold(parent)
+				),
+				NestedSetRecursionError,
+			)
+	# park the subtree at negative positions, close the hole it leaves, open one at the new place
+	frappe.db.sql(f"update {table} set lft = -lft, rgt = -rgt where lft >= %s and rgt <= %s", (lft, rgt))
+	_shift(doctype, rgt + 1, -width)
+	if parent:
+		position = _node(doctype, parent, ("rgt",)).rgt
+		_shift(doctype, position, width)
+	else:
+		position = _end_of_forest(doctype)
+	frappe.db.sql(
+		f"update {table} set lft = -lft + %(offset)s, rgt = -rgt + %(offset)s where lft < 0",
+		{"offset": position - lft},
+	)
+	return position
+
+
+def check_removable(doc) -> frappe._dict | None:
+	"""Before a node is deleted (under the tree's lock): refuse if it has children, and say which hole
+	its deletion leaves to close. A root of a forest (a standalone customer) leaves its hole: it is
+	harmless and leaving it costs nothing, where closing it would rewrite every node after it."""
+	if _has_children(doc.doctype, doc.name):
+		frappe.throw(_("Cannot delete {0} as it has child nodes").format(doc.name), NestedSetChildExistsError)
+	own = _node(doc.doctype, doc.name, ("lft", "rgt", doc.nsm_parent_field))
+	if own and own.lft and own.get(doc.nsm_parent_field):
+		return frappe._dict(lft=own.lft, rgt=own.rgt)
+	return None
+
+
+def close_hole(doctype: str, hole: frappe._dict | None) -> None:
+	if hole:
+		_shift(doctype, hole.rgt + 1, -(hole.rgt - hole.lft + 1))
 
 
 def get_tree_nodes(

@@ -84,6 +84,8 @@ def server_url():
 			f"127.0.0.1:{port}",
 			"--workers",
 			"2",
+			"--threads",
+			"4",  # several sessions at once, as people work: concurrency tests need it
 			"--timeout",
 			"120",
 			"--pythonpath",

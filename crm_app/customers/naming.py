@@ -4,12 +4,17 @@ Plain functions, so that the desk, REST, scripts and bulk imports share one rule
 """
 
 import frappe
+from frappe import _
 from frappe.model.naming import make_autoname
+
+from crm_app.locks import raise_busy
 
 SETTINGS = "CRM Settings"
 # Settings field -> Customer field filled when empty on a new customer
 NEW_CUSTOMER_DEFAULTS = {"customer_group": "customer_group", "territory": "territory"}
-MAX_NAME_ATTEMPTS = 50
+# Customers are inserted under the customer tree's lock (crm_app.trees.TreeNode), so the free name read
+# below is still free at insert; the retry only covers a name taken outside that lock.
+MAX_NAME_ATTEMPTS = 5
 
 
 def by_naming_series() -> bool:
@@ -27,9 +32,10 @@ def _escape_like(text: str) -> str:
 
 def homonym_suffixes(base: str) -> set[int]:
 	"""Suffixes already taken for a base name: 0 for the base itself, n for `base-n`. Only exact bases
-	count: `Acme` is not counted by `X Acme-5` or `Acme Corp`."""
+	count: `Acme` is not counted by `X Acme-5` or `Acme Corp`. A locking read: it sees the names other
+	sessions committed while this one waited for the lock, not the transaction's older snapshot."""
 	rows = frappe.db.sql(
-		"select name from `tabCustomer` where name = %s or name like %s",
+		"select name from `tabCustomer` where name = %s or name like %s lock in share mode",
 		(base, _escape_like(base) + "-%"),
 		pluck=True,
 	)
@@ -62,8 +68,9 @@ def homonym_suffixes_of(base: str, name: str) -> set[int]:
 
 
 def insert_under_free_name(doc, insert, *args, **kwargs):
-	"""Insert, and if another session took the name in the meantime, take the next free one:
-	two people saving `Acme` at the same moment get `Acme` and `Acme-1`, never an error."""
+	"""Insert, and if the name was taken in the meantime, take the next free one: two people saving
+	`Acme` at the same moment get `Acme` and `Acme-1`, never an error. The child rows (credit limits,
+	accounts, sales team) follow the new name, so they stay with their own customer."""
 	for _attempt in range(MAX_NAME_ATTEMPTS):
 		try:
 			return insert(*args, **kwargs)
@@ -71,7 +78,8 @@ def insert_under_free_name(doc, insert, *args, **kwargs):
 			if frappe.local.message_log:
 				frappe.local.message_log.pop()  # Frappe's "already exists" message, no longer true
 			doc.name = free_customer_name(doc.customer_name, taken_too=doc.name)
-	return insert(*args, **kwargs)
+			doc.set_parent_in_children()
+	raise_busy(_("Customer {0}").format(doc.customer_name))
 
 
 def apply_new_customer_defaults(doc) -> None:

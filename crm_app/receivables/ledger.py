@@ -149,13 +149,16 @@ def aggregate_ledger(where: str, values: dict) -> list[dict]:
 	return frappe.db.sql(_AGGREGATE.format(where=where), values, as_dict=True)
 
 
-def balance(customers: list[str], company: str, currency: str) -> float:
-	"""What the customers owe in one company and currency: the sum of their ledger rows."""
+def balance(customers: list[str], company: str, currency: str, latest: bool = False) -> float:
+	"""What the customers owe in one company and currency: the sum of their ledger rows. `latest` reads
+	the rows committed up to now (a locking read) rather than the transaction's snapshot: a check made
+	after waiting for a lock must count what the session it waited for has posted."""
 	if not customers:
 		return 0.0
 	return frappe.db.sql(
 		"""select ifnull(sum(amount), 0) from `tabCustomer Ledger Entry`
-		where customer in %(customers)s and company = %(company)s and currency = %(currency)s""",
+		where customer in %(customers)s and company = %(company)s and currency = %(currency)s"""
+		+ (" lock in share mode" if latest else ""),
 		{"customers": tuple(customers), "company": company, "currency": currency},
 	)[0][0]
 

@@ -6,6 +6,7 @@ from frappe.utils import flt, fmt_money
 
 from crm_app.customers.defaults import get_effective_defaults
 from crm_app.customers.national_accounts import covering_head_office, subtree_of
+from crm_app.locks import lock_row
 from crm_app.receivables.ledger import balance
 
 
@@ -41,15 +42,18 @@ def validate_customer_enabled(doc, customer_field: str = "customer") -> None:
 
 def validate_not_frozen(customer: str, doctype: str) -> None:
 	"""Money cannot move for a frozen customer, unless the user holds the role set in CRM Settings.
-	Only submission is blocked: drafts and documents that move no money are not."""
-	if not frappe.db.get_value("Customer", customer, "is_frozen"):
+	Only submission is blocked: drafts and documents that move no money are not.
+
+	The customer stays locked until the document is committed: a freeze saved at the same moment
+	either comes first and is seen here, or waits for this document."""
+	row = lock_row("Customer", customer, ["is_frozen", "freeze_reason"])
+	if not row or not row.is_frozen:
 		return
 	if user_has_settings_role("frozen_accounts_modifier"):
 		return
-	reason = frappe.db.get_value("Customer", customer, "freeze_reason")
 	frappe.throw(
 		_("Customer {0} is frozen ({1}): a {2} cannot be submitted for it").format(
-			frappe.bold(customer), reason or _("no reason given"), _(doctype)
+			frappe.bold(customer), row.freeze_reason or _("no reason given"), _(doctype)
 		),
 		FrozenCustomerError,
 	)
@@ -73,6 +77,8 @@ def check_credit_limit(customer: str, company: str, currency: str, amount: float
 	user holding the credit-controller role of CRM Settings."""
 	head_office = covering_head_office(customer)
 	subject = head_office or customer
+	# whoever checks this limit waits here for the others to commit, and then reads their postings
+	lock_row("Customer", subject, ["name"])
 	limits = get_effective_defaults([subject])[subject]["values"]["credit_limits"]
 	limit = next((r for r in limits if r["company"] == company and r["currency"] == currency), None)
 	if not limit or not flt(limit["credit_limit"]) or limit["bypass_credit_limit_check"]:
@@ -80,7 +86,7 @@ def check_credit_limit(customer: str, company: str, currency: str, amount: float
 	if user_has_settings_role("credit_controller"):
 		return
 	members = [row.name for row in subtree_of(head_office)] if head_office else [customer]
-	outstanding = flt(balance(members, company, currency))
+	outstanding = flt(balance(members, company, currency, latest=True))
 	if outstanding + flt(amount) > flt(limit["credit_limit"]) + 0.005:
 		money = lambda value: fmt_money(value, currency=currency)  # noqa: E731
 		frappe.throw(

@@ -1,11 +1,10 @@
 # Copyright (c) 2026, crm_app contributors and contributors
 # For license information, please see license.txt
 
-# import frappe
-from frappe.utils.nestedset import NestedSet
+from crm_app.trees import TreeNode, validate_node
 
 
-class SalesPerson(NestedSet):
+class SalesPerson(TreeNode):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -23,4 +22,9 @@ class SalesPerson(NestedSet):
 		sales_person_name: DF.Data
 		user: DF.Link | None
 	# end: auto-generated types
-	pass
+
+	nsm_parent_field = "parent_sales_person"
+	allow_root_deletion = False
+
+	def validate(self):
+		validate_node(self)

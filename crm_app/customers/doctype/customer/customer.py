@@ -1,7 +1,6 @@
 # Copyright (c) 2026, crm_app contributors and contributors
 # For license information, please see license.txt
 
-from frappe.utils.nestedset import NestedSet
 
 from crm_app.customers.contacts import link_quick_entry_records
 from crm_app.customers.freeze import record_freeze_change, validate_freeze
@@ -14,10 +13,10 @@ from crm_app.customers.naming import (
 	naming_series_name,
 )
 from crm_app.customers.validation import validate_sales_team
-from crm_app.trees import validate_leaf, validate_node
+from crm_app.trees import TreeNode, validate_leaf, validate_node
 
 
-class Customer(NestedSet):
+class Customer(TreeNode):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -77,6 +76,7 @@ class Customer(NestedSet):
 	# Customers form a forest: each independent customer is a root; a head office (national account)
 	# is a group whose branches are its children.
 	nsm_parent_field = "parent_customer"
+	single_root = False
 
 	def autoname(self):
 		self.flags.named_by_customer_name = not by_naming_series()
@@ -91,10 +91,11 @@ class Customer(NestedSet):
 		return insert_under_free_name(self, super().db_insert, *args, **kwargs)
 
 	def before_insert(self):
+		super().before_insert()  # the customer tree's lock: names are chosen under it too
 		apply_new_customer_defaults(self)
 
 	def validate(self):
-		validate_node(self, single_root=False)
+		validate_node(self, single_root=self.single_root)
 		validate_leaf("Customer Group", self.customer_group)
 		validate_leaf("Territory", self.territory)
 		validate_sales_team(self.sales_team)

@@ -1,12 +1,11 @@
 # Copyright (c) 2026, crm_app contributors and contributors
 # For license information, please see license.txt
 
-from frappe.utils.nestedset import NestedSet
 
-from crm_app.trees import validate_no_members, validate_node
+from crm_app.trees import TreeNode, validate_no_members, validate_node
 
 
-class ItemGroup(NestedSet):
+class ItemGroup(TreeNode):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

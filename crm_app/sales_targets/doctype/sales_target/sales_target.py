@@ -2,13 +2,13 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.utils.nestedset import NestedSet
+
 
 from crm_app.sales_targets.targets import after_target_change, validate_target
-from crm_app.trees import validate_node
+from crm_app.trees import TreeNode, validate_node
 
 
-class SalesTarget(NestedSet):
+class SalesTarget(TreeNode):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
