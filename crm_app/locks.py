@@ -47,37 +47,57 @@ def conflicts_as_busy(what: str):
 		raise
 
 
-def lock_tree(doctype: str) -> None:
+def lock_tree(doctype: str, doc=None) -> None:
 	"""Serialise the writers of one tree until the end of the transaction.
 
 	The lock is the tree's own DocType row, locked FOR UPDATE: every tree has one, it needs no table of
 	its own, plain reads of it (meta) never wait, and the lock ends with the transaction whatever way
-	it ends. A lock wait that times out only fails the statement, so it is tried again; a deadlock
-	while waiting undoes the transaction, so it is tried again only when the transaction had written
-	nothing yet (nothing is lost by the undo)."""
+	it ends."""
+	_lock(
+		f"select name from `tabDocType` where name = %s for update{_wait_clause()}",
+		(doctype,),
+		_(doctype),
+		doc,
+	)
+
+
+def lock_row(doctype: str, name: str, fields: list[str], doc=None) -> frappe._dict | None:
+	"""Lock one record until the end of the transaction and read its latest committed values."""
+	columns = ", ".join(f"`{field}`" for field in fields)
+	rows = _lock(
+		f"select {columns} from `tab{doctype}` where name = %s for update{_wait_clause()}",
+		(name,),
+		_("{0} {1}").format(_(doctype), name),
+		doc,
+	)
+	return frappe._dict(zip(fields, rows[0], strict=True)) if rows else None
+
+
+def _lock(query: str, values: tuple, what: str, doc=None):
+	"""Run a locking read, waiting a bounded time, a few times.
+
+	A lock wait that times out fails only the statement, so it is tried again. A deadlock undoes the
+	whole transaction (InnoDB picks the waiter as its victim): when the transaction had written nothing
+	yet, nothing is lost, so the lock is tried again and `doc`, the document being saved, is checked
+	again against the database (Frappe's check_if_latest, which also takes its row lock back). Anything
+	else is answered "busy, try again" (409)."""
 	for attempt in range(LOCK_ATTEMPTS):
 		wrote_nothing = not getattr(frappe.db, "transaction_writes", 1)
 		try:
-			frappe.db.sql(
-				f"select name from `tabDocType` where name = %s for update{_wait_clause()}", doctype
-			)
-			return
+			rows = frappe.db.sql(query, values)
+			if attempt and doc is not None and not doc.is_new():
+				doc.check_if_latest()
+			return rows
 		except Exception as error:
 			retry = isinstance(error, frappe.QueryTimeoutError) or (
 				isinstance(error, frappe.QueryDeadlockError) and wrote_nothing
 			)
-			if not (retry and attempt < LOCK_ATTEMPTS - 1) and _is_conflict(error):
-				raise_busy(_(doctype))
-			if not retry:
+			if not _is_conflict(error):
 				raise
+			if not retry or attempt == LOCK_ATTEMPTS - 1:
+				raise_busy(what)
 
 
 def _wait_clause() -> str:
 	# MariaDB (10.3+) bounds the wait of one statement; elsewhere the server's lock wait timeout applies
 	return f" wait {LOCK_WAIT_SECONDS}" if frappe.db.db_type == "mariadb" else ""
-
-
-def lock_row(doctype: str, name: str, fields: list[str]) -> frappe._dict | None:
-	"""Lock one record until the end of the transaction and read its latest committed values."""
-	with conflicts_as_busy(_("{0} {1}").format(_(doctype), name)):
-		return frappe.db.get_value(doctype, name, fields, as_dict=True, for_update=True)

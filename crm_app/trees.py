@@ -49,7 +49,11 @@ def validate_parent(doctype: str, name: str | None, parent: str | None) -> None:
 		return
 	row = _node(doctype, parent)
 	if not row:
-		return  # Frappe's link validation reports the missing record
+		# Frappe checked the link before the tree's lock was taken: it may be gone since
+		frappe.throw(
+			_("{0} {1} does not exist (any more): choose another parent").format(_(doctype), parent),
+			frappe.LinkValidationError,
+		)
 	if not row.is_group:
 		frappe.throw(
 			_("{0} {1} is not a group, so it cannot have children").format(_(doctype), frappe.bold(parent)),
@@ -147,8 +151,9 @@ class TreeNode(NestedSet):
 	single_root = True
 
 	def load_from_db(self):
-		# a document loaded to be changed (REST PUT) locks the tree before its own row, as every other
-		# writer does, so a move can never wait for a writer that waits for it
+		# a node loaded to be changed (a REST PUT, a save's check_if_latest) locks the tree before its
+		# own row, as every writer of the tree does: a writer holding the tree never waits for a node
+		# held by someone who waits for the tree
 		if self.flags.for_update:
 			lock_tree(self.doctype)
 		super().load_from_db()
@@ -156,7 +161,7 @@ class TreeNode(NestedSet):
 
 	def check_if_latest(self):
 		if not self.is_new() and self.changes_place():
-			lock_tree(self.doctype)  # before the row lock that check_if_latest takes
+			lock_tree(self.doctype, self)
 		super().check_if_latest()
 
 	def before_insert(self):
@@ -211,7 +216,9 @@ def keep_tree_fields(doc) -> None:
 			),
 			frappe.ValidationError,
 		)
-	stored = frappe.db.get_value(doc.doctype, doc.name, list(TREE_FIELDS), as_dict=True) or {}
+	# a locking read: the transaction's snapshot may predate the last move, and these values are
+	# written back by the save
+	stored = _node(doc.doctype, doc.name, TREE_FIELDS) or {}
 	doc.update({field: stored.get(field) for field in TREE_FIELDS})
 
 
@@ -249,13 +256,8 @@ def _end_of_forest(doctype: str) -> int:
 
 def _add_node(doctype: str, name: str, parent: str | None) -> int:
 	if parent:
-		row = _node(doctype, parent)
-		if not row or not row.is_group:
-			frappe.throw(
-				_("{0} {1} is not a group, so it cannot have children").format(_(doctype), parent),
-				ParentNotAGroupError,
-			)
-		position = row.rgt
+		validate_parent(doctype, None, parent)  # again, under the lock: it may have changed since validate
+		position = _node(doctype, parent).rgt
 		_shift(doctype, position, 2)
 	else:
 		position = _end_of_forest(doctype)  # a new root goes after the others: nothing moves
@@ -268,6 +270,7 @@ def _add_node(doctype: str, name: str, parent: str | None) -> int:
 def _move_node(doctype: str, name: str, lft: int, rgt: int, parent: str | None) -> int:
 	table, width = _table(doctype), rgt - lft + 1
 	if parent:
+		validate_parent(doctype, name, parent)  # again, under the lock: it may have changed since validate
 		target = _node(doctype, parent)
 		if lft <= target.lft and target.rgt <= rgt:
 			frappe.throw(

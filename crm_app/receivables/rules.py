@@ -40,13 +40,13 @@ def validate_customer_enabled(doc, customer_field: str = "customer") -> None:
 		)
 
 
-def validate_not_frozen(customer: str, doctype: str) -> None:
+def validate_not_frozen(customer: str, doctype: str, doc=None) -> None:
 	"""Money cannot move for a frozen customer, unless the user holds the role set in CRM Settings.
 	Only submission is blocked: drafts and documents that move no money are not.
 
 	The customer stays locked until the document is committed: a freeze saved at the same moment
 	either comes first and is seen here, or waits for this document."""
-	row = lock_row("Customer", customer, ["is_frozen", "freeze_reason"])
+	row = lock_row("Customer", customer, ["is_frozen", "freeze_reason"], doc)
 	if not row or not row.is_frozen:
 		return
 	if user_has_settings_role("frozen_accounts_modifier"):
@@ -69,7 +69,7 @@ def limit_source_label(limit: dict) -> str:
 	return labels[limit["source"]]()
 
 
-def check_credit_limit(customer: str, company: str, currency: str, amount: float) -> None:
+def check_credit_limit(customer: str, company: str, currency: str, amount: float, doc=None) -> None:
 	"""Outstanding plus `amount` against the limit in force, in the limit's company and currency.
 
 	When a head office's limit covers its branches, the whole national account is weighed against
@@ -78,7 +78,7 @@ def check_credit_limit(customer: str, company: str, currency: str, amount: float
 	head_office = covering_head_office(customer)
 	subject = head_office or customer
 	# whoever checks this limit waits here for the others to commit, and then reads their postings
-	lock_row("Customer", subject, ["name"])
+	lock_row("Customer", subject, ["name"], doc)
 	limits = get_effective_defaults([subject])[subject]["values"]["credit_limits"]
 	limit = next((r for r in limits if r["company"] == company and r["currency"] == currency), None)
 	if not limit or not flt(limit["credit_limit"]) or limit["bypass_credit_limit_check"]:
