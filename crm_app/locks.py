@@ -67,7 +67,7 @@ def lock_row(doctype: str, name: str, fields: list[str], doc=None) -> frappe._di
 	rows = _lock(
 		f"select {columns} from `tab{doctype}` where name = %s for update{_wait_clause()}",
 		(name,),
-		_("{0} {1}").format(_(doctype), name),
+		f"{_(doctype)} {name}",
 		doc,
 	)
 	return frappe._dict(zip(fields, rows[0], strict=True)) if rows else None
