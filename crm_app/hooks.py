@@ -18,6 +18,9 @@ export_python_type_annotations = True
 # Unpaid invoices past their due date become Overdue
 scheduler_events = {"daily": ["crm_app.receivables.settlement.update_overdue_statuses"]}
 
+# A REST write's body must have the shape of a document before Frappe builds one from it
+before_request = ["crm_app.input_checks.check_resource_body"]
+
 # Sales targets count invoice lines as invoices are submitted and cancelled, and are recounted when a
 # node of a tree they point into moves
 doc_events = {
@@ -28,5 +31,17 @@ doc_events = {
 	**{
 		doctype: {"on_update": "crm_app.sales_targets.actuals.on_tree_node_update"}
 		for doctype in ("Territory", "Customer Group", "Sales Person", "Item Group")
+	},
+	# bad values of this app's doctypes refused with a clear 4xx before naming, before the controller's
+	# validate, and again before the write (for what validate computed)
+	"*": {
+		event: "crm_app.input_checks.on_document_event"
+		for event in (
+			"before_insert",
+			"before_validate",
+			"before_save",
+			"before_submit",
+			"before_update_after_submit",
+		)
 	},
 }

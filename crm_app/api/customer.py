@@ -1,28 +1,19 @@
 """REST and desk API for customers and customer groups (`/api/method/crm_app.api.customer.<name>`)."""
 
-import json
-
 import frappe
 from frappe import _
 
+from crm_app.api.arguments import json_object, name_list, strict_arguments
 from crm_app.customers import defaults, group_changes, leads, national_accounts
-
-
-def _as_list(value) -> list:
-	if isinstance(value, str):
-		value = json.loads(value) if value.strip().startswith("[") else [value]
-	return list(value or [])
-
-
-def _as_dict(value) -> dict:
-	return json.loads(value) if isinstance(value, str) else dict(value or {})
+from crm_app.input_checks import ensure_exists
 
 
 @frappe.whitelist()
-def get_effective_defaults(customers, company: str | None = None) -> dict:
+@strict_arguments
+def get_effective_defaults(customers: str | list[str], company: str | None = None) -> dict:
 	"""Values in force for one or many customers, each with its source (customer, group, ancestor,
 	settings, company). `customers`: a name or a JSON list of names."""
-	names = _as_list(customers)
+	names = name_list(customers, "customers")
 	readable = frappe.get_list("Customer", filters={"name": ("in", names)}, pluck="name") if names else []
 	missing = sorted(set(names) - set(readable))
 	if missing:
@@ -30,28 +21,38 @@ def get_effective_defaults(customers, company: str | None = None) -> dict:
 			_("No such customer, or not yours to read: {0}").format(", ".join(missing)),
 			frappe.DoesNotExistError,
 		)
+	if company:
+		ensure_exists("Company", company)
 	return defaults.get_effective_defaults(readable, company)
 
 
 @frappe.whitelist()
-def preview_group_change(customer_group: str, changes) -> list[dict]:
+@strict_arguments
+def preview_group_change(customer_group: str, changes: str | dict) -> list[dict]:
 	frappe.get_doc("Customer Group", customer_group).check_permission("read")
-	return group_changes.preview_group_change(customer_group, _as_dict(changes))
+	return group_changes.preview_group_change(customer_group, json_object(changes, "changes"))
 
 
 @frappe.whitelist(methods=["POST"])
-def apply_group_change(customer_group: str, changes, customers=None) -> dict:
-	chosen = None if customers in (None, "", "null") else _as_list(customers)
-	return group_changes.apply_group_change(customer_group, _as_dict(changes), chosen)
+@strict_arguments
+def apply_group_change(
+	customer_group: str, changes: str | dict, customers: str | list[str] | None = None
+) -> dict:
+	ensure_exists("Customer Group", customer_group)
+	changes = json_object(changes, "changes")
+	chosen = None if customers in (None, "", "null") else name_list(customers, "customers")
+	return group_changes.apply_group_change(customer_group, changes, chosen)
 
 
 @frappe.whitelist()
+@strict_arguments
 def get_national_account(customer: str) -> dict:
 	frappe.get_doc("Customer", customer).check_permission("read")
 	return national_accounts.national_account_summary(customer)
 
 
 @frappe.whitelist()
+@strict_arguments
 def make_customer_from_lead(source_name: str):
 	frappe.get_doc("Lead", source_name).check_permission("read")
 	return leads.customer_from_lead(source_name)

@@ -3,35 +3,47 @@
 import frappe
 from frappe import _
 
+from crm_app.api.arguments import one_of, strict_arguments
 from crm_app.customers.overview import customer_overview
+from crm_app.input_checks import ensure_exists
 from crm_app.receivables import invoicing, statistics
 from crm_app.receivables.ledger import rebuild_summary
 
 
 @frappe.whitelist()
+@strict_arguments
 def get_invoice_defaults(customer: str, company: str | None = None) -> dict:
 	"""What a new invoice takes from the customer (the desk calls it when the customer is picked)."""
 	frappe.get_doc("Customer", customer).check_permission("read")
+	check_scope(company)
 	return invoicing.customer_defaults(customer, company)
 
 
 @frappe.whitelist()
+@strict_arguments
 def get_item_price(item_code: str, price_list: str | None = None) -> float | None:
 	frappe.has_permission("Item Price", "read", throw=True)
+	ensure_exists("Item", item_code)
+	if price_list:
+		ensure_exists("Price List", price_list)
 	return invoicing.price_of(item_code, price_list)
 
 
 @frappe.whitelist()
+@strict_arguments
 def get_statistics(
 	fiscal_year: str,
 	customer_group: str | None = None,
 	customer: str | None = None,
-	company=None,
-	currency=None,
+	company: str | None = None,
+	currency: str | None = None,
 ) -> dict:
 	"""Sage's statistics for a customer, or for a customer group rolled up through its subtree."""
 	statistics.validate_subject(customer_group, customer)
 	frappe.has_permission("Customer Ledger Entry", "read", throw=True)
+	check_scope(company, currency)
+	if customer_group:
+		ensure_exists("Customer Group", customer_group)
 	if customer:
 		frappe.get_doc("Customer", customer).check_permission("read")
 		return statistics.customer_statistics(customer, fiscal_year, company, currency)
@@ -39,20 +51,29 @@ def get_statistics(
 
 
 @frappe.whitelist()
+@strict_arguments
 def get_group_trends(
-	fiscal_year: str, parent_customer_group=None, company=None, currency=None, value="amount"
-):
+	fiscal_year: str,
+	parent_customer_group: str | None = None,
+	company: str | None = None,
+	currency: str | None = None,
+	value: str = "amount",
+) -> dict:
 	frappe.has_permission("Customer Ledger Entry", "read", throw=True)
+	one_of(value, "value", ("amount", "count"))
+	check_scope(company, currency)
 	return statistics.group_trends(fiscal_year, parent_customer_group, company, currency, value)
 
 
 @frappe.whitelist()
+@strict_arguments
 def get_customer_overview(customer: str) -> dict:
 	frappe.get_doc("Customer", customer).check_permission("read")
 	return customer_overview(customer)
 
 
 @frappe.whitelist(methods=["POST"])
+@strict_arguments
 def rebuild_ledger_summary() -> dict:
 	"""Recompute the monthly summary from the ledger, in the background."""
 	frappe.only_for(("System Manager", "Accounts Manager"))
@@ -68,6 +89,15 @@ def run_rebuild() -> int:
 
 
 @frappe.whitelist()
+@strict_arguments
 def get_default_fiscal_year() -> str | None:
 	"""The fiscal year containing today, else the latest."""
 	return statistics.default_fiscal_year()
+
+
+def check_scope(company: str | None = None, currency: str | None = None) -> None:
+	"""A company or currency given as a filter must exist (a typo would otherwise read as no figures)."""
+	if company:
+		ensure_exists("Company", company)
+	if currency:
+		ensure_exists("Currency", currency)

@@ -3,10 +3,13 @@
 import frappe
 from frappe import _
 
+from crm_app.api.arguments import strict_arguments
+from crm_app.input_checks import ensure_exists, parse_date
 from crm_app.sales_targets import actuals, variance
 
 
 @frappe.whitelist()
+@strict_arguments
 def get_target_vs_actual(fiscal_year: str, period: str = "Monthly", sales_target: str | None = None) -> dict:
 	"""Target, actual, variance and % achieved per Sales Target node and period, rolled up the tree."""
 	frappe.has_permission("Sales Target", "read", throw=True)
@@ -14,17 +17,22 @@ def get_target_vs_actual(fiscal_year: str, period: str = "Monthly", sales_target
 
 
 @frappe.whitelist()
+@strict_arguments
 def get_target_invoice_lines(sales_target: str, from_date: str, to_date: str) -> list[dict]:
 	"""The invoice lines behind a target's figure."""
 	frappe.get_doc("Sales Target", sales_target).check_permission("read")
 	frappe.has_permission("Sales Invoice", "read", throw=True)
-	return actuals.invoice_lines_for_target(sales_target, from_date, to_date)
+	start, end = parse_date(from_date, "from_date"), parse_date(to_date, "to_date")
+	return actuals.invoice_lines_for_target(sales_target, start, end)
 
 
 @frappe.whitelist()
+@strict_arguments
 def get_territory_targets(territory: str, fiscal_year: str | None = None) -> list[dict]:
 	"""The territory's sales targets and how far each has got (for its form)."""
 	frappe.get_doc("Territory", territory).check_permission("read")
+	if fiscal_year:
+		ensure_exists("Fiscal Year", fiscal_year)
 	filters = {"territory": territory, "fiscal_year": fiscal_year or ("is", "set")}
 	targets = frappe.get_all("Sales Target", filters=filters, fields=["name", "fiscal_year"], order_by="lft")
 	# each target with its own subtree only, not the whole tree
@@ -38,6 +46,7 @@ def get_territory_targets(territory: str, fiscal_year: str | None = None) -> lis
 
 
 @frappe.whitelist(methods=["POST"])
+@strict_arguments
 def rebuild_target_actuals() -> dict:
 	"""Recount every target's actuals from the submitted invoices, in the background."""
 	frappe.only_for(("System Manager", "Sales Manager"))

@@ -1,12 +1,14 @@
 import frappe
 from frappe import _
 
+from crm_app.api.arguments import strict_arguments
 from crm_app.trees import get_tree_nodes
 
 TREE_DOCTYPES = ("Customer", "Customer Group", "Territory", "Sales Target", "Sales Person", "Item Group")
 
 
 @frappe.whitelist()
+@strict_arguments
 def get_children(doctype: str, parent: str = "", is_root: bool = False, **filters) -> list[dict]:
 	"""Tree view nodes of the app's trees, in tree order. The customer tree shows national accounts: its
 	virtual root lists the head offices, not every standalone customer."""

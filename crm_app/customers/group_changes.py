@@ -12,6 +12,7 @@ from frappe import _
 from frappe.utils.nestedset import get_descendants_of
 
 from crm_app.customers.defaults import SCALAR_FIELDS, get_effective_defaults, optional_fieldnames
+from crm_app.input_checks import check_fields
 
 BACKGROUND_THRESHOLD = 100
 
@@ -34,6 +35,7 @@ def _validate_changes(changes: dict) -> dict:
 			),
 			InvalidGroupChangeError,
 		)
+	check_fields("Customer Group", changes)  # the preview writes them without a document
 	return changes
 
 

@@ -10,6 +10,7 @@ from frappe import _
 from frappe.utils import add_months, flt, get_first_day, getdate
 from frappe.utils.nestedset import get_root_of
 
+from crm_app.input_checks import ensure_exists, not_found
 from crm_app.receivables.ledger import aggregate_ledger
 
 MOVEMENTS = [
@@ -28,8 +29,18 @@ MOVEMENTS = [
 TAXED = {"Invoice", "Credit Note", "Debit Note"}
 
 
+def fiscal_year_dates(fiscal_year: str) -> tuple:
+	"""First and last day of a fiscal year; a translated 404 for an unknown one."""
+	dates = fiscal_year and frappe.db.get_value(
+		"Fiscal Year", fiscal_year, ["year_start_date", "year_end_date"]
+	)
+	if not dates:
+		not_found("Fiscal Year", fiscal_year)
+	return dates
+
+
 def fiscal_periods(fiscal_year: str) -> list[dict]:
-	start, end = frappe.db.get_value("Fiscal Year", fiscal_year, ["year_start_date", "year_end_date"])
+	start, end = fiscal_year_dates(fiscal_year)
 	periods, month = [], get_first_day(start)
 	while month <= getdate(end):
 		periods.append({"period": len(periods) + 1, "start": month, "end": add_months(month, 1)})
@@ -38,7 +49,7 @@ def fiscal_periods(fiscal_year: str) -> list[dict]:
 
 
 def _filters(fiscal_year: str, company: str | None, currency: str | None) -> tuple[str, dict]:
-	start, end = frappe.db.get_value("Fiscal Year", fiscal_year, ["year_start_date", "year_end_date"])
+	start, end = fiscal_year_dates(fiscal_year)
 	values = {"start": get_first_day(start), "end": getdate(end), "company": company, "currency": currency}
 	where = ""
 	if company:
@@ -53,7 +64,10 @@ def group_statistics(customer_group: str, fiscal_year: str, company=None, curren
 	if customer_group == get_root_of("Customer Group"):
 		group_join = ""  # the whole tree, with movements of customers that had no group
 	else:
-		values["lft"], values["rgt"] = frappe.db.get_value("Customer Group", customer_group, ["lft", "rgt"])
+		bounds = customer_group and frappe.db.get_value("Customer Group", customer_group, ["lft", "rgt"])
+		if not bounds:
+			not_found("Customer Group", customer_group)
+		values["lft"], values["rgt"] = bounds
 		group_join = "join `tabCustomer Group` g on g.name = s.customer_group and g.lft >= %(lft)s and g.rgt <= %(rgt)s"
 	rows = frappe.db.sql(
 		f"""select s.period_start, s.movement_type, sum(s.entries) as entries, sum(s.amount) as amount,
@@ -159,6 +173,8 @@ def group_trends(
 ) -> dict:
 	"""Net sales (invoices less credit notes) per period for each child group of a parent, each rolled
 	up through its own subtree (Dokos' trend analysis per customer group)."""
+	if parent_customer_group:
+		ensure_exists("Customer Group", parent_customer_group)
 	parent = parent_customer_group or get_root_of("Customer Group")
 	where, values = _filters(fiscal_year, company, currency)
 	values["parent"] = parent

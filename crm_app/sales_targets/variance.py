@@ -12,6 +12,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, add_months, flt, get_first_day, getdate
 
+from crm_app.input_checks import not_found
+
 PERIOD_MONTHS = {"Monthly": 1, "Quarterly": 3, "Half-Yearly": 6, "Yearly": 12}
 
 
@@ -20,7 +22,10 @@ class InvalidPeriodError(frappe.ValidationError):
 
 
 def fiscal_months(fiscal_year: str) -> list:
-	start = get_first_day(frappe.db.get_value("Fiscal Year", fiscal_year, "year_start_date"))
+	first_day = fiscal_year and frappe.db.get_value("Fiscal Year", fiscal_year, "year_start_date")
+	if not first_day:
+		not_found("Fiscal Year", fiscal_year)
+	start = get_first_day(first_day)
 	return [getdate(add_months(start, i)) for i in range(12)]
 
 
@@ -45,7 +50,10 @@ def target_vs_actual(fiscal_year: str, period: str = "Monthly", root: str | None
 	months = fiscal_months(fiscal_year)
 	filters = {}
 	if root:
-		lft, rgt = frappe.db.get_value("Sales Target", root, ["lft", "rgt"])
+		bounds = frappe.db.get_value("Sales Target", root, ["lft", "rgt"])
+		if not bounds:
+			not_found("Sales Target", root)
+		lft, rgt = bounds
 		filters = {"lft": (">=", lft), "rgt": ("<=", rgt)}
 	nodes = frappe.get_all(
 		"Sales Target",
