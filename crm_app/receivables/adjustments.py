@@ -14,9 +14,20 @@ class InvalidAdjustmentError(frappe.ValidationError):
 
 def validate(doc) -> None:
 	doc.total = flt(flt(doc.amount) + flt(doc.tax_amount), 2)
-	if doc.adjustment_type != "Adjustment" and doc.total <= 0:
+	if doc.adjustment_type != "Adjustment" and (doc.total <= 0 or flt(doc.amount) <= 0):
 		frappe.throw(
 			_("A {0} must be a positive amount").format(_(doc.adjustment_type)), InvalidAdjustmentError
+		)
+	if doc.adjustment_type != "Adjustment" and flt(doc.tax_amount) < 0:
+		frappe.throw(
+			_("The tax amount of a {0} cannot be negative").format(_(doc.adjustment_type)),
+			InvalidAdjustmentError,
+		)
+	if doc.adjustment_type == "Adjustment" and (not doc.total or flt(doc.amount) * flt(doc.tax_amount) < 0):
+		# its sign is the user's (positive raises what the customer owes): the tax goes the same way
+		frappe.throw(
+			_("An adjustment needs an amount, and its tax amount must have the same sign"),
+			InvalidAdjustmentError,
 		)
 	if doc.adjustment_type == "Write-Off":
 		if not open_invoice(doc.against_invoice, doc.customer, doc.company, doc.currency):
@@ -32,12 +43,8 @@ def post_adjustment(doc) -> None:
 		if doc.against_invoice
 		else {}
 	)
-	if doc.adjustment_type == "Adjustment":
-		# the one type whose sign is the user's: positive raises what the customer owes
-		row = ledger_row(doc, "Adjustment", doc.total, flt(doc.tax_amount), **extra)
-	else:
-		row = ledger_row(doc, doc.adjustment_type, abs(doc.total), abs(flt(doc.tax_amount)), **extra)
-	post([row])
+	# amounts as validated: positive for every type but an adjustment, whose sign is the user's
+	post([ledger_row(doc, doc.adjustment_type, flt(doc.total), flt(doc.tax_amount), **extra)])
 	if doc.adjustment_type == "Write-Off":
 		settle(doc.against_invoice, doc.total, doc, doc.posting_date)
 

@@ -12,6 +12,10 @@ class InvalidReturnError(frappe.ValidationError):
 	pass
 
 
+class InvalidQuantityError(frappe.ValidationError):
+	pass
+
+
 def customer_defaults(customer: str, company: str | None) -> dict:
 	"""What a new invoice takes from its customer: price list, payment terms (values in force),
 	currency, territory, group and print language."""
@@ -47,6 +51,8 @@ def main_sales_person(customer: str) -> str | None:
 
 
 def set_missing_values(doc) -> None:
+	if not doc.customer:
+		return  # nothing to take defaults from (validate refuses a missing customer)
 	# Frappe pre-fills `language` with the site's language: on a new invoice the customer's wins
 	system_language = frappe.db.get_default("lang") or frappe.db.get_single_value(
 		"System Settings", "language"
@@ -76,6 +82,31 @@ def calculate_totals(doc) -> None:
 	if doc.is_return and flt(doc.total_taxes_and_charges) > 0:
 		doc.total_taxes_and_charges = -flt(doc.total_taxes_and_charges)  # a credit note gives tax back
 	doc.grand_total = flt(doc.net_total + flt(doc.total_taxes_and_charges), 2)
+
+
+def validate_signs(doc) -> None:
+	"""An invoice sells (quantities above zero), a credit note takes back (below zero); rates and an
+	invoice's taxes are never negative. So an invoice's totals are positive, a credit note's negative,
+	and the ledger posts them as they are."""
+	for item in doc.items:
+		if flt(item.rate) < 0:
+			frappe.throw(_("Row {0}: the rate cannot be negative").format(item.idx), InvalidQuantityError)
+		if not doc.is_return and flt(item.qty) <= 0:
+			frappe.throw(
+				_(
+					"Row {0}: the quantity must be above zero (goods are taken back with a credit note)"
+				).format(item.idx),
+				InvalidQuantityError,
+			)
+	if not doc.is_return and flt(doc.total_taxes_and_charges) < 0:
+		frappe.throw(_("The taxes of an invoice cannot be negative"), InvalidQuantityError)
+
+
+def natural_amounts(doc) -> tuple[float, float]:
+	"""The invoice's total and taxes as the ledger counts them, positive for an invoice and for a credit
+	note alike (a credit note's own totals are negative)."""
+	sign = -1 if doc.is_return else 1
+	return flt(sign * flt(doc.grand_total), 2), flt(sign * flt(doc.total_taxes_and_charges), 2)
 
 
 def validate_return(doc) -> None:

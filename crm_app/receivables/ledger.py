@@ -14,7 +14,10 @@ the new rows only, so the two cannot disagree.
 """
 
 import frappe
-from frappe.utils import getdate
+from frappe import _
+from frappe.utils import flt, getdate
+
+from crm_app.receivables.guards import app_writes
 
 LEDGER = "Customer Ledger Entry"
 SUMMARY = "Customer Ledger Summary"
@@ -32,6 +35,12 @@ BALANCE_SIGN = {
 	"Interest Charge": 1,
 	"Invoice Paid": 0,
 }
+
+
+class InvalidPostingError(frappe.ValidationError):
+	pass
+
+
 LEDGER_FIELDS = (
 	"customer",
 	"company",
@@ -55,13 +64,14 @@ def post(rows: list[dict]) -> None:
 	if not rows:
 		return
 	names = []
-	for row in rows:
-		entry = frappe.get_doc({"doctype": LEDGER, **{f: row.get(f) for f in LEDGER_FIELDS}})
-		entry.is_reversal = entry.is_reversal or 0
-		entry.name = frappe.db.get_next_sequence_val(LEDGER)
-		entry.db_insert()
-		names.append(entry.name)
-	add_to_summary(names)
+	with app_writes():
+		for row in rows:
+			entry = frappe.get_doc({"doctype": LEDGER, **{f: row.get(f) for f in LEDGER_FIELDS}})
+			entry.is_reversal = entry.is_reversal or 0
+			entry.name = frappe.db.get_next_sequence_val(LEDGER)
+			entry.db_insert()
+			names.append(entry.name)
+		add_to_summary(names)
 
 
 def reverse_voucher(
@@ -134,14 +144,38 @@ def add_to_summary(ledger_names: list[int]) -> None:
 	)
 
 
+_INSERT_SUMMARY = """
+	insert into `tabCustomer Ledger Summary`
+		(name, customer_group, company, currency, period_start, movement_type, entries, amount, tax_amount,
+		days_to_pay, creation, modified, owner, modified_by)
+	values {rows}
+"""
+_SUMMARY_ROW = (
+	"(nextval(`customer_ledger_summary_id_seq`), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
 def rebuild_summary() -> int:
-	"""Recompute the whole summary from the ledger (after an import, or to check it)."""
-	frappe.db.sql("delete from `tabCustomer Ledger Summary`")
-	frappe.db.sql(
-		_UPSERT.format(aggregate=_AGGREGATE.format(where="")),
-		{"now": frappe.utils.now(), "user": frappe.session.user},
-	)
-	return frappe.db.count(SUMMARY)
+	"""Recompute the whole summary from the ledger (after an import, or to check it), in one
+	transaction that loses nothing posted meanwhile.
+
+	The aggregate is read first, with a locking read: it sees every row committed until then (whatever
+	this transaction read before), waits for the postings under way, and keeps new postings waiting
+	until the rebuild commits. Only then are the old summary rows replaced. Deleting first would lock the
+	summary while a posting holds its new ledger rows: each would wait for the other (a deadlock)."""
+	with app_writes():
+		# one rebuild at a time: two would each hold the summary rows the other must delete
+		frappe.db.sql("select name from `tabDocType` where name = %s for update", SUMMARY)
+		rows = frappe.db.sql(_AGGREGATE.format(where="") + " lock in share mode", {})
+		frappe.db.sql("delete from `tabCustomer Ledger Summary`")
+		now, user = frappe.utils.now(), frappe.session.user
+		for start in range(0, len(rows), 500):
+			chunk = rows[start : start + 500]
+			frappe.db.sql(
+				_INSERT_SUMMARY.format(rows=", ".join([_SUMMARY_ROW] * len(chunk))),
+				[value for row in chunk for value in (*row, now, now, user, user)],
+			)
+	return len(rows)
 
 
 def aggregate_ledger(where: str, values: dict) -> list[dict]:
@@ -164,7 +198,20 @@ def balance(customers: list[str], company: str, currency: str, latest: bool = Fa
 
 
 def ledger_row(doc, movement_type: str, amount: float, tax_amount: float = 0, **extra) -> dict:
-	"""A ledger row for a document with the usual party fields; `amount` in natural sign."""
+	"""A ledger row for a document with the usual party fields; `amount` in natural sign.
+
+	Natural amounts are never negative (an adjustment, whose sign is the user's, excepted): a negative
+	one would post the opposite of what the document says."""
+	if movement_type != "Adjustment" and (flt(amount) < 0 or flt(tax_amount) < 0):
+		frappe.throw(
+			_("{0} {1}: a {2} cannot be posted with a negative amount ({3})").format(
+				_(doc.doctype),
+				doc.name,
+				_(movement_type),
+				flt(amount) if flt(amount) < 0 else flt(tax_amount),
+			),
+			InvalidPostingError,
+		)
 	customer = doc.get("customer") or doc.get("party")
 	return {
 		"customer": customer,

@@ -44,6 +44,8 @@ def validate(doc) -> None:
 				).format(ref.idx, ref.reference_name, invoice.outstanding_amount),
 				InvalidPaymentError,
 			)
+	if flt(doc.discount_amount) < 0:
+		frappe.throw(_("The discount cannot be negative"), InvalidPaymentError)
 	available = flt(doc.paid_amount) + flt(doc.discount_amount)
 	allocated = sum(flt(ref.allocated_amount) for ref in doc.references)
 	if flt(doc.paid_amount) <= 0 or allocated > available + 0.005:

@@ -7,12 +7,19 @@ its fiscal year. Credit notes count negative, so actuals are net of them.
 One matching path serves both ways of filling the table: invoices add their lines when submitted (and
 take them back when cancelled), and `rebuild_actuals` recomputes targets from all submitted lines
 (after a target is created or changed, or a tree node moves).
+
+A recount and the invoices submitted meanwhile must not lose each other's lines: `rebuild_actuals`
+reads the lines with a locking read before it replaces anything (see there), and a tree move queues its
+recount only once it is committed, so that the recount sees it.
 """
 
 from collections import defaultdict
 
 import frappe
 from frappe.utils import flt, get_first_day, getdate
+from frappe.utils.background_jobs import create_job_id, get_queue
+
+from crm_app.receivables.guards import app_writes
 
 ACTUAL = "Sales Target Actual"
 # target field -> the tree it points into
@@ -27,19 +34,26 @@ DIMENSIONS = {
 class TargetIndex:
 	"""The targets that have a target of their own, ready to match rows against."""
 
-	def __init__(self, names: list[str] | None = None, on_date=None):
+	def __init__(self, names: list[str] | None = None, on_date=None, latest: bool = False):
+		"""`latest`: read the targets with a locking read, which sees the targets committed since this
+		transaction began and waits for one being saved (whose recount may have missed this invoice)."""
 		years = frappe.get_all("Fiscal Year", fields=["name", "year_start_date", "year_end_date"])
 		self.years = {y.name: (get_first_day(y.year_start_date), getdate(y.year_end_date)) for y in years}
-		filters = {"use_children_total": 0, "fiscal_year": ("is", "set")}
+		conditions, values = ["use_children_total = 0", "ifnull(fiscal_year, '') != ''"], {}
 		if names is not None:
-			filters["name"] = ("in", names or [""])
+			conditions.append("name in %(names)s")
+			values["names"] = tuple(names) or ("",)
 		if on_date:
 			# an invoice concerns only the targets of the fiscal years its date falls in
 			month = get_first_day(on_date)
 			in_force = [year for year, (start, end) in self.years.items() if start <= month <= end]
-			filters["fiscal_year"] = ("in", in_force or [""])
-		self.targets = frappe.get_all(
-			"Sales Target", filters=filters, fields=["name", "fiscal_year", *DIMENSIONS]
+			conditions.append("fiscal_year in %(years)s")
+			values["years"] = tuple(in_force) or ("",)
+		self.targets = frappe.db.sql(
+			f"""select name, fiscal_year, {", ".join(DIMENSIONS)} from `tabSales Target`
+			where {" and ".join(conditions)} order by name{" lock in share mode" if latest else ""}""",
+			values,
+			as_dict=True,
 		)
 		self.lft = {}  # dimension -> {node: (lft, rgt)}
 		for field, doctype in DIMENSIONS.items():
@@ -97,7 +111,8 @@ def totals_by_target(rows, index: TargetIndex) -> dict:
 
 def add_to_actuals(totals: dict) -> None:
 	now, user = frappe.utils.now(), frappe.session.user
-	for (target, month), (qty, amount) in totals.items():
+	# always in the same order: two invoices adding to the same rows then never wait for each other
+	for (target, month), (qty, amount) in sorted(totals.items()):
 		frappe.db.sql(
 			"""insert into `tabSales Target Actual`
 				(name, sales_target, period_start, qty, amount, creation, modified, owner, modified_by)
@@ -125,46 +140,65 @@ def invoice_rows(invoice, sign: int = 1) -> list[dict]:
 
 
 def on_invoice_submit(invoice, method=None) -> None:
-	add_to_actuals(totals_by_target(invoice_rows(invoice), TargetIndex(on_date=invoice.posting_date)))
+	index = TargetIndex(on_date=invoice.posting_date, latest=True)
+	with app_writes():
+		add_to_actuals(totals_by_target(invoice_rows(invoice), index))
 
 
 def on_invoice_cancel(invoice, method=None) -> None:
-	add_to_actuals(totals_by_target(invoice_rows(invoice, -1), TargetIndex(on_date=invoice.posting_date)))
+	index = TargetIndex(on_date=invoice.posting_date, latest=True)
+	with app_writes():
+		add_to_actuals(totals_by_target(invoice_rows(invoice, -1), index))
 
 
 def _submitted_lines(where: str = "", values: dict | None = None):
-	"""Submitted invoice lines, added up per month and dimensions (credit notes are negative)."""
+	"""Submitted invoice lines, added up per month and dimensions (credit notes are negative).
+
+	A locking read: it sees every invoice committed until now, even if this transaction read the
+	database before (a plain read would see it as it was then), waits for the submits and cancels under
+	way, and keeps the invoices it read from being submitted or cancelled until this transaction ends."""
 	return frappe.db.sql(
 		f"""select date_format(si.posting_date, '%%Y-%%m-01') as month, si.territory, si.customer_group,
 			si.sales_person, item.item_group, sum(item.qty) as qty, sum(item.amount) as amount
 		from `tabSales Invoice Item` item
 		join `tabSales Invoice` si on si.name = item.parent and item.parenttype = 'Sales Invoice'
 		where si.docstatus = 1 {where}
-		group by 1, 2, 3, 4, 5""",
+		group by 1, 2, 3, 4, 5
+		lock in share mode""",
 		values or {},
 		as_dict=True,
 	)
 
 
 def rebuild_actuals(target_names: list[str] | None = None) -> int:
-	"""Recompute the actuals of some targets (all if None) from every submitted invoice line."""
-	index = TargetIndex(target_names)
-	names = [t.name for t in index.targets]
-	if target_names is None:
-		frappe.db.sql("delete from `tabSales Target Actual`")
-	elif target_names:
-		frappe.db.delete(ACTUAL, {"sales_target": ("in", target_names)})
-	if not names:
-		return 0
-	where, values = "", {}
-	if len(names) == 1:
-		# one target: let the database keep only its lines
-		target = index.targets[0]
-		where, values = dimension_filter(target, *index.years[target.fiscal_year])
-	rows = _submitted_lines(where, values)
-	for row in rows:
-		row["month"] = getdate(row["month"])
-	add_to_actuals(totals_by_target(rows, index))
+	"""Recompute the actuals of some targets (all if None) from every submitted invoice line.
+
+	One transaction, in this order: the lines are read first, with a locking read; only then are the
+	targets' rows deleted and written again. An invoice submitted before the read has committed its own
+	additions, which the delete removes and the recount counts again; one submitted after it waits for
+	this transaction to commit, then adds its lines on top. Deleting first, or reading the lines with a
+	plain read, would drop the invoices committed in between."""
+	with app_writes():
+		# one recount at a time: two would each hold rows the other has to delete
+		frappe.db.sql("select name from `tabDocType` where name = %s for update", ACTUAL)
+		index = TargetIndex(target_names)
+		names = [t.name for t in index.targets]
+		rows = []
+		if names:
+			where, values = "", {}
+			if len(names) == 1:
+				# one target: let the database keep only its lines
+				target = index.targets[0]
+				where, values = dimension_filter(target, *index.years[target.fiscal_year])
+			rows = _submitted_lines(where, values)
+			for row in rows:
+				row["month"] = getdate(row["month"])
+		if target_names is None:
+			frappe.db.sql("delete from `tabSales Target Actual`")
+		elif target_names:
+			frappe.db.delete(ACTUAL, {"sales_target": ("in", target_names)})
+		if names:
+			add_to_actuals(totals_by_target(rows, index))
 	return len(names)
 
 
@@ -185,17 +219,30 @@ def subtree(doctype: str, node: str) -> list[str]:
 	return frappe.get_all(doctype, filters={"lft": (">=", lft), "rgt": ("<=", rgt)}, pluck="name")
 
 
+RECOUNT_JOB = "crm_app:recount_target_actuals"
+
+
 def on_tree_node_update(doc, method=None) -> None:
-	"""A node moved in one of the targets' trees: what counts for which target may have changed."""
+	"""A node moved in one of the targets' trees: what counts for which target may have changed.
+
+	The recount is queued once the move is committed: queued before, it could run before the commit
+	and not see the move (or run for a move that was rolled back)."""
 	parent_field = doc.nsm_parent_field
-	if not doc.is_new() and doc.has_value_changed(parent_field) and frappe.db.count("Sales Target"):
-		frappe.enqueue(
-			rebuild_actuals,
-			queue="long",
-			timeout=3600,
-			job_id="crm_app:rebuild_target_actuals",
-			deduplicate=True,
-		)
+	inserted = doc.is_new() or doc.flags.in_insert  # a new node has no invoices yet
+	if not inserted and doc.has_value_changed(parent_field) and frappe.db.count("Sales Target"):
+		frappe.db.after_commit.add(queue_recount)
+
+
+def queue_recount() -> str | None:
+	"""Queue a recount of every target, unless one is queued and not started yet: that one will read
+	what is committed now. A recount already running may have read before this change, so another
+	one is queued. Returns the job id (None when one was waiting already)."""
+	prefix = create_job_id(RECOUNT_JOB)
+	if any(job_id.startswith(prefix) for job_id in get_queue("long").get_job_ids()):
+		return None
+	job_id = f"{RECOUNT_JOB}:{frappe.generate_hash(length=10)}"
+	frappe.enqueue("crm_app.sales_targets.actuals.rebuild_actuals", queue="long", timeout=3600, job_id=job_id)
+	return create_job_id(job_id)
 
 
 def invoice_lines_for_target(sales_target: str, from_date, to_date) -> list[dict]:

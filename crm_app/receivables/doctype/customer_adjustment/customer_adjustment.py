@@ -4,6 +4,7 @@
 from frappe.model.document import Document
 
 from crm_app.receivables import adjustments, rules
+from crm_app.receivables.guards import refuse_rename, validate_links
 from crm_app.receivables.ledger import reverse_voucher
 
 
@@ -32,11 +33,12 @@ class CustomerAdjustment(Document):
 	# end: auto-generated types
 
 	def validate(self):
+		validate_links(self, required=("customer", "company"))
 		rules.validate_customer_enabled(self)
 		adjustments.validate(self)
 
 	def before_submit(self):
-		rules.validate_not_frozen(self.customer, self.doctype)
+		rules.validate_not_frozen(self.customer, self.doctype, self)
 
 	def on_submit(self):
 		adjustments.post_adjustment(self)
@@ -44,3 +46,6 @@ class CustomerAdjustment(Document):
 	def on_cancel(self):
 		self.ignore_linked_doctypes = ("Customer Ledger Entry",)
 		adjustments.undo_adjustment(self)
+
+	def before_rename(self, old, new, merge=False):
+		refuse_rename(self)

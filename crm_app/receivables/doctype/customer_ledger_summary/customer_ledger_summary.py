@@ -4,6 +4,8 @@
 import frappe
 from frappe.model.document import Document
 
+from crm_app.receivables.guards import refuse_direct_write, refuse_rename
+
 
 class CustomerLedgerSummary(Document):
 	# begin: auto-generated types
@@ -36,7 +38,19 @@ class CustomerLedgerSummary(Document):
 		period_start: DF.Date | None
 		tax_amount: DF.Currency
 	# end: auto-generated types
-	pass
+
+	# only the app's posting code writes this table (see crm_app.receivables.guards)
+	def before_insert(self):
+		refuse_direct_write(self)
+
+	def validate(self):
+		refuse_direct_write(self)
+
+	def on_trash(self):
+		refuse_direct_write(self)
+
+	def before_rename(self, old, new, merge=False):
+		refuse_rename(self)
 
 
 def on_doctype_update():

@@ -4,6 +4,7 @@
 from frappe.model.document import Document
 
 from crm_app.receivables import payments, rules
+from crm_app.receivables.guards import refuse_rename, validate_links
 
 
 class PaymentEntry(Document):
@@ -38,11 +39,12 @@ class PaymentEntry(Document):
 	# end: auto-generated types
 
 	def validate(self):
+		validate_links(self, required=("party", "company"))
 		rules.validate_customer_enabled(self, "party")
 		payments.validate(self)
 
 	def before_submit(self):
-		rules.validate_not_frozen(self.party, self.doctype)
+		rules.validate_not_frozen(self.party, self.doctype, self)
 
 	def on_submit(self):
 		payments.post_payment(self)
@@ -50,3 +52,6 @@ class PaymentEntry(Document):
 	def on_cancel(self):
 		self.ignore_linked_doctypes = ("Customer Ledger Entry",)
 		payments.undo_payment(self)
+
+	def before_rename(self, old, new, merge=False):
+		refuse_rename(self)

@@ -2,9 +2,9 @@
 # For license information, please see license.txt
 
 from frappe.model.document import Document
-from frappe.utils import flt
 
 from crm_app.receivables import invoicing, rules
+from crm_app.receivables.guards import refuse_rename, validate_links
 from crm_app.receivables.ledger import ledger_row, post, reverse_voucher
 from crm_app.receivables.settlement import invoice_status, settle
 
@@ -47,27 +47,30 @@ class SalesInvoice(Document):
 	# end: auto-generated types
 
 	def validate(self):
+		validate_links(self, required=("customer", "company"))
 		rules.validate_customer_enabled(self)
 		invoicing.set_missing_values(self)
 		invoicing.calculate_totals(self)
 		invoicing.validate_return(self)
+		invoicing.validate_signs(self)
 		invoicing.make_payment_schedule(self)
 		self.outstanding_amount = 0 if self.is_return else self.grand_total
 		self.status = invoice_status(self)
 
 	def before_submit(self):
-		rules.validate_not_frozen(self.customer, self.doctype)
+		rules.validate_not_frozen(self.customer, self.doctype, self)
 		if not self.is_return:
-			rules.check_credit_limit(self.customer, self.company, self.currency, self.grand_total)
+			rules.check_credit_limit(self.customer, self.company, self.currency, self.grand_total, self)
 
 	def on_submit(self):
 		kind = "Credit Note" if self.is_return else "Invoice"
 		extra = {"due_date": self.due_date}
 		if self.is_return:
 			extra.update(against_voucher_type=self.doctype, against_voucher=self.return_against)
-		post([ledger_row(self, kind, abs(self.grand_total), abs(flt(self.total_taxes_and_charges)), **extra)])
+		amount, tax_amount = invoicing.natural_amounts(self)
+		post([ledger_row(self, kind, amount, tax_amount, **extra)])
 		if self.is_return:
-			settle(self.return_against, abs(self.grand_total), self, self.posting_date)
+			settle(self.return_against, amount, self, self.posting_date)
 		self.db_set("status", invoice_status(self), update_modified=False)
 
 	def on_cancel(self):
@@ -75,5 +78,8 @@ class SalesInvoice(Document):
 		self.ignore_linked_doctypes = ("Customer Ledger Entry",)
 		reverse_voucher(self.doctype, self.name, movement_type=("!=", "Invoice Paid"))
 		if self.is_return:
-			settle(self.return_against, -abs(self.grand_total), self, self.posting_date)
+			settle(self.return_against, -invoicing.natural_amounts(self)[0], self, self.posting_date)
 		self.db_set("status", "Cancelled", update_modified=False)
+
+	def before_rename(self, old, new, merge=False):
+		refuse_rename(self)

@@ -4,6 +4,8 @@
 import frappe
 from frappe.model.document import Document
 
+from crm_app.receivables.guards import refuse_direct_write, refuse_rename
+
 
 class SalesTargetActual(Document):
 	# begin: auto-generated types
@@ -20,7 +22,19 @@ class SalesTargetActual(Document):
 		qty: DF.Float
 		sales_target: DF.Link | None
 	# end: auto-generated types
-	pass
+
+	# only the app's posting code writes this table (see crm_app.receivables.guards)
+	def before_insert(self):
+		refuse_direct_write(self)
+
+	def validate(self):
+		refuse_direct_write(self)
+
+	def on_trash(self):
+		refuse_direct_write(self)
+
+	def before_rename(self, old, new, merge=False):
+		refuse_rename(self)
 
 
 def on_doctype_update():
