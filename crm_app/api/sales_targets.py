@@ -50,5 +50,5 @@ def get_territory_targets(territory: str, fiscal_year: str | None = None) -> lis
 def rebuild_target_actuals() -> dict:
 	"""Recount every target's actuals from the submitted invoices, in the background."""
 	frappe.only_for(("System Manager", "Sales Manager"))
-	job = frappe.enqueue(actuals.rebuild_actuals, queue="long", timeout=3600)
-	return {"job_id": getattr(job, "id", None), "message": _("Recounting sales target actuals")}
+	# the same queue as a tree move's recount: a second request while one waits adds nothing
+	return {"job_id": actuals.queue_recount(), "message": _("Recounting sales target actuals")}
