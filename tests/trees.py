@@ -71,7 +71,9 @@ def assert_tree_valid(doctype: str) -> None:
 	rows = tree_rows(doctype)
 	bounds = sorted([r.lft for r in rows.values()] + [r.rgt for r in rows.values()])
 	if doctype in FORESTS:
-		assert len(set(bounds)) == len(bounds) and min(bounds, default=1) >= 1, f"{doctype}: duplicate or null lft/rgt"
+		assert len(set(bounds)) == len(bounds) and min(bounds, default=1) >= 1, (
+			f"{doctype}: duplicate or null lft/rgt"
+		)
 	else:
 		assert bounds == list(range(1, 2 * len(rows) + 1)), f"{doctype}: lft/rgt have gaps or duplicates"
 	for row in rows.values():

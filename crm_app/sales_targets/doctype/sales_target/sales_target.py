@@ -3,7 +3,6 @@
 
 import frappe
 
-
 from crm_app.sales_targets.targets import after_target_change, validate_target
 from crm_app.trees import TreeNode, validate_node
 
