@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 import frappe
 from frappe import _
+from frappe.model.document import Document
 
 _FLAG = "crm_app_writes_derived"
 
@@ -47,6 +48,23 @@ def refuse_direct_write(doc) -> None:
 		),
 		DerivedRecordWriteError,
 	)
+
+
+class AppWrittenDocument(Document):
+	"""A record only the app's posting code writes (ledger, its summary, target actuals): inserting,
+	saving, deleting or renaming it any other way is refused."""
+
+	def before_insert(self):
+		refuse_direct_write(self)
+
+	def validate(self):
+		refuse_direct_write(self)
+
+	def on_trash(self):
+		refuse_direct_write(self)
+
+	def before_rename(self, old, new, merge=False):
+		refuse_rename(self)
 
 
 def refuse_rename(doc) -> None:

@@ -2,12 +2,11 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.model.document import Document
 
-from crm_app.receivables.guards import refuse_direct_write, refuse_rename
+from crm_app.receivables.guards import AppWrittenDocument
 
 
-class SalesTargetActual(Document):
+class SalesTargetActual(AppWrittenDocument):  # only the app's posting code writes it
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -22,19 +21,6 @@ class SalesTargetActual(Document):
 		qty: DF.Float
 		sales_target: DF.Link | None
 	# end: auto-generated types
-
-	# only the app's posting code writes this table (see crm_app.receivables.guards)
-	def before_insert(self):
-		refuse_direct_write(self)
-
-	def validate(self):
-		refuse_direct_write(self)
-
-	def on_trash(self):
-		refuse_direct_write(self)
-
-	def before_rename(self, old, new, merge=False):
-		refuse_rename(self)
 
 
 def on_doctype_update():
