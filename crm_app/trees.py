@@ -161,11 +161,6 @@ class TreeNode(NestedSet):
 		super().load_from_db()
 		self.flags.loaded_as = self.name
 
-	def check_if_latest(self):
-		if not self.is_new() and self.changes_place():
-			lock_tree(self.doctype, self)
-		super().check_if_latest()
-
 	def before_insert(self):
 		lock_tree(self.doctype)
 
@@ -272,8 +267,7 @@ def _end_of_forest(doctype: str) -> int:
 
 def _add_node(doctype: str, name: str, parent: str | None) -> int:
 	if parent:
-		validate_parent(doctype, None, parent)  # again, under the lock: it may have changed since validate
-		position = _node(doctype, parent).rgt
+		position = _node(doctype, parent).rgt  # checked by validate_node, under this same lock
 		_shift(doctype, position, 2)
 	else:
 		position = _end_of_forest(doctype)  # a new root goes after the others: nothing moves
@@ -286,15 +280,9 @@ def _add_node(doctype: str, name: str, parent: str | None) -> int:
 def _move_node(doctype: str, name: str, lft: int, rgt: int, parent: str | None) -> int:
 	table, width = _table(doctype), rgt - lft + 1
 	if parent:
-		validate_parent(doctype, name, parent)  # again, under the lock: it may have changed since validate
-		target = _node(doctype, parent)
-		if lft <= target.lft and target.rgt <= rgt:
-			frappe.throw(
-				_("{0} cannot be moved under {1}, which is one of its own descendants").format(
-					frappe.bold(name), frappe.bold(parent)
-				),
-				NestedSetRecursionError,
-			)
+		# checked by validate_node under this lock too, but a stored old_parent that disagrees with the
+		# parent (data written around the documents) brings a save here that validate_node let through
+		validate_parent(doctype, name, parent)
 	# park the subtree at negative positions, close the hole it leaves, open one at the new place
 	frappe.db.sql(f"update {table} set lft = -lft, rgt = -rgt where lft >= %s and rgt <= %s", (lft, rgt))
 	_shift(doctype, rgt + 1, -width)
