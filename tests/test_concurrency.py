@@ -40,10 +40,12 @@ def login(server_url, user) -> requests.Session:
 
 @pytest.fixture(scope="module")
 def users():
-	"""Half CRM Managers, half Sales Users: the two roles that write the customer trees."""
+	"""Half CRM Managers, half Sales Managers (with an accounting role for invoices and credit limits): the
+	roles that write the customer trees (README, "Roles and permissions")."""
 	made = []
 	for index in range(SESSIONS):
-		user = make_user("CRM Manager" if index % 2 == 0 else "Sales User", "Accounts User")
+		roles = ("CRM Manager", "Accounts User") if index % 2 == 0 else ("Sales Manager", "Accounts Manager")
+		user = make_user(*roles)
 		update_password(user, PASSWORD)
 		made.append(user)
 	frappe.db.commit()

@@ -3,6 +3,7 @@
 
 from frappe.model.document import Document
 
+from crm_app.customers.sensitive_fields import sync_settings_role_grants
 from crm_app.trees import validate_leaf
 
 
@@ -29,3 +30,6 @@ class CRMSettings(Document):
 		# the defaults must be places a customer can hang on
 		validate_leaf("Customer Group", self.customer_group)
 		validate_leaf("Territory", self.territory)
+
+	def on_update(self):
+		sync_settings_role_grants(self, self.get_doc_before_save())

@@ -12,6 +12,7 @@ from crm_app.customers.naming import (
 	insert_under_free_name,
 	naming_series_name,
 )
+from crm_app.customers.sensitive_fields import refuse_unpermitted_changes
 from crm_app.customers.validation import validate_sales_team
 from crm_app.trees import TreeNode, validate_leaf, validate_node
 
@@ -77,6 +78,10 @@ class Customer(TreeNode):
 	# is a group whose branches are its children.
 	nsm_parent_field = "parent_customer"
 	single_root = False
+
+	def validate_higher_perm_levels(self):
+		refuse_unpermitted_changes(self)  # before Frappe silently puts such fields back
+		super().validate_higher_perm_levels()
 
 	def autoname(self):
 		self.flags.named_by_customer_name = not by_naming_series()

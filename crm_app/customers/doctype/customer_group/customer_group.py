@@ -3,6 +3,7 @@
 
 
 from crm_app.customers.groups import validate_group_deletion, validate_group_rename
+from crm_app.customers.sensitive_fields import refuse_unpermitted_changes
 from crm_app.trees import TreeNode, validate_no_members, validate_node
 
 
@@ -33,6 +34,10 @@ class CustomerGroup(TreeNode):
 
 	nsm_parent_field = "parent_customer_group"
 	allow_root_deletion = False
+
+	def validate_higher_perm_levels(self):
+		refuse_unpermitted_changes(self)  # before Frappe silently puts such fields back
+		super().validate_higher_perm_levels()
 
 	def validate(self):
 		validate_node(self)

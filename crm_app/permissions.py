@@ -1,0 +1,69 @@
+"""Users limited to some customers see only those customers' money documents.
+
+A User Permission on Customer, Customer Group or Territory limits the customers a user reads (Frappe
+applies it to Customer through its link fields, and a permission on a group covers its descendants).
+Invoices, payments, adjustments and ledger rows belong to a customer: here they follow the customer, so
+a user limited to a territory does not read another territory's invoices through the invoice list, a form,
+REST or a report. The customer, not a copy of its territory on the document, decides: a customer moved to
+another territory takes its documents along.
+"""
+
+import frappe
+from frappe.model.db_query import DatabaseQuery
+
+# the field of each doctype that names its customer (a Payment Entry's party when party_type is Customer)
+CUSTOMER_FIELD = {
+	"Sales Invoice": "customer",
+	"Customer Adjustment": "customer",
+	"Customer Ledger Entry": "customer",
+	"Payment Entry": "party",
+}
+
+
+def permitted_customers_query(user: str) -> str | None:
+	"""SQL selecting the customers the user may read, or None when the user is not limited."""
+	if user == "Administrator":
+		return None
+	match = DatabaseQuery("Customer", user=user).build_match_conditions()
+	if not match:
+		return None
+	return f"select `tabCustomer`.name from `tabCustomer` where {match}"
+
+
+def customer_documents_condition(doctype: str, user: str | None) -> str:
+	permitted = permitted_customers_query(user or frappe.session.user)
+	if not permitted:
+		return ""
+	field = f"`tab{doctype}`.`{CUSTOMER_FIELD[doctype]}`"
+	condition = f"{field} in ({permitted})"
+	if doctype == "Payment Entry":  # only a customer's payments are limited
+		return f"(`tabPayment Entry`.party_type != 'Customer' or {condition})"
+	return f"({condition})"
+
+
+def sales_invoice_conditions(user=None) -> str:
+	return customer_documents_condition("Sales Invoice", user)
+
+
+def payment_entry_conditions(user=None) -> str:
+	return customer_documents_condition("Payment Entry", user)
+
+
+def customer_adjustment_conditions(user=None) -> str:
+	return customer_documents_condition("Customer Adjustment", user)
+
+
+def ledger_entry_conditions(user=None) -> str:
+	return customer_documents_condition("Customer Ledger Entry", user)
+
+
+def has_customer_document_permission(doc, ptype=None, user=None) -> bool | None:
+	"""One document: its customer must be one the user may read (None: Frappe's own rules decide)."""
+	field = CUSTOMER_FIELD[doc.doctype]
+	customer = doc.get(field)
+	if not customer or (doc.doctype == "Payment Entry" and doc.get("party_type") != "Customer"):
+		return None
+	user = user or frappe.session.user
+	if not permitted_customers_query(user):
+		return None
+	return bool(frappe.has_permission("Customer", "read", doc=customer, user=user))
