@@ -18,6 +18,11 @@ def make_item(rate: float | None = None, price_list: str | None = None, item_gro
 
 
 def make_fiscal_year(start: str = "2026-01-01", end: str = "2026-12-31") -> str:
+	# the site's own year (the first-run step makes the current calendar year) is reused: another
+	# year over the same dates would overlap it
+	same = frappe.db.get_value("Fiscal Year", {"year_start_date": start, "year_end_date": end}, "name")
+	if same:
+		return same
 	return (
 		frappe.get_doc(
 			{"doctype": "Fiscal Year", "year": unique("FY"), "year_start_date": start, "year_end_date": end}

@@ -36,12 +36,10 @@ def get_territory_targets(territory: str, fiscal_year: str | None = None) -> lis
 	filters = {"territory": territory, "fiscal_year": fiscal_year or ("is", "set")}
 	targets = frappe.get_all("Sales Target", filters=filters, fields=["name", "fiscal_year"], order_by="lft")
 	# each target with its own subtree only, not the whole tree
+	results = [(t, variance.target_vs_actual(t.fiscal_year, "Yearly", t.name)) for t in targets]
 	return [
-		{
-			"fiscal_year": t.fiscal_year,
-			**variance.target_vs_actual(t.fiscal_year, "Yearly", t.name)["nodes"][0],
-		}
-		for t in targets
+		{"fiscal_year": t.fiscal_year, "currency": result["currency"], **result["nodes"][0]}
+		for t, result in results
 	]
 
 

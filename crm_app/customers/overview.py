@@ -3,6 +3,7 @@
 import frappe
 from frappe.utils import flt, getdate, nowdate
 
+from crm_app.currency import company_currency
 from crm_app.receivables.ledger import aggregate_ledger
 
 
@@ -58,6 +59,7 @@ def customer_overview(customer: str) -> dict:
 			tasks["to_do"].append(todo)
 	return {
 		"customer": customer,
+		"currency": overview_currency(customer),
 		"invoices": invoices,
 		"outstanding": outstanding,
 		"last_payment": last_payment[0] if last_payment else None,
@@ -68,6 +70,17 @@ def customer_overview(customer: str) -> dict:
 		),
 		"linked": linked_counts(customer),
 	}
+
+
+def overview_currency(customer: str) -> str | None:
+	"""The currency of the invoice figures: the one the customer's invoices share, else the customer's
+	billing currency, else the company's."""
+	currencies = frappe.get_all(
+		"Sales Invoice", filters={"customer": customer}, pluck="currency", distinct=True, limit=2
+	)
+	if len(currencies) == 1:
+		return currencies[0]
+	return frappe.db.get_value("Customer", customer, "default_currency") or company_currency()
 
 
 def linked_counts(customer: str) -> list[dict]:

@@ -53,12 +53,15 @@ def main_sales_person(customer: str) -> str | None:
 def set_missing_values(doc) -> None:
 	if not doc.customer:
 		return  # nothing to take defaults from (validate refuses a missing customer)
-	# Frappe pre-fills `language` with the site's language: on a new invoice the customer's wins
-	system_language = frappe.db.get_default("lang") or frappe.db.get_single_value(
-		"System Settings", "language"
-	)
+	# Frappe pre-fills `language` with the site's language, and `currency` with the site's default
+	# currency: on a new invoice the customer's (else its company's) wins
+	site_defaults = {
+		"language": frappe.db.get_default("lang")
+		or frappe.db.get_single_value("System Settings", "language"),
+		"currency": frappe.db.get_default("currency"),
+	}
 	for field, value in customer_defaults(doc.customer, doc.company).items():
-		prefilled = field == "language" and doc.is_new() and doc.language == system_language
+		prefilled = field in site_defaults and doc.is_new() and doc.get(field) == site_defaults[field]
 		if value and (not doc.get(field) or prefilled):
 			doc.set(field, value)
 

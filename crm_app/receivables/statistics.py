@@ -10,6 +10,7 @@ from frappe import _
 from frappe.utils import add_months, flt, get_first_day, getdate
 from frappe.utils.nestedset import get_root_of
 
+from crm_app.currency import company_currency
 from crm_app.input_checks import ensure_exists, not_found
 from crm_app.receivables.ledger import aggregate_ledger
 
@@ -78,7 +79,11 @@ def group_statistics(customer_group: str, fiscal_year: str, company=None, curren
 		values,
 		as_dict=True,
 	)
-	return shape(rows, fiscal_year, subject={"customer_group": customer_group})
+	return shape(
+		rows,
+		fiscal_year,
+		subject={"customer_group": customer_group, "currency": currency or company_currency(company)},
+	)
 
 
 def customer_statistics(customer: str, fiscal_year: str, company=None, currency=None) -> dict:
@@ -88,7 +93,9 @@ def customer_statistics(customer: str, fiscal_year: str, company=None, currency=
 		f"where l.customer = %(customer)s and l.posting_date between %(start)s and %(end)s {where.format(alias='l')}",
 		values,
 	)
-	return shape(rows, fiscal_year, subject={"customer": customer})
+	return shape(
+		rows, fiscal_year, subject={"customer": customer, "currency": currency or company_currency(company)}
+	)
 
 
 def statistic_amount(row, include_tax: bool) -> float:
@@ -98,6 +105,8 @@ def statistic_amount(row, include_tax: bool) -> float:
 
 
 def shape(rows, fiscal_year: str, subject: dict) -> dict:
+	"""`subject` names what the figures are of, and their currency: the one filtered on, else the
+	company's (amounts are not converted)."""
 	include_tax = bool(frappe.db.get_single_value("CRM Settings", "include_tax_in_statistics"))
 	periods = fiscal_periods(fiscal_year)
 	index = {getdate(p["start"]): i for i, p in enumerate(periods)}
@@ -202,7 +211,13 @@ def group_trends(
 		position = index.get(getdate(row.period_start))
 		if position is not None:
 			series[row.customer_group][position] = flt(row.net, 2)
-	return {"parent_customer_group": parent, "periods": periods, "series": series, "value": value}
+	return {
+		"parent_customer_group": parent,
+		"periods": periods,
+		"series": series,
+		"value": value,
+		"currency": currency or company_currency(company),
+	}
 
 
 def default_fiscal_year() -> str | None:

@@ -12,6 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, add_months, flt, get_first_day, getdate
 
+from crm_app.currency import company_currency
 from crm_app.input_checks import not_found
 
 PERIOD_MONTHS = {"Monthly": 1, "Quarterly": 3, "Half-Yearly": 6, "Yearly": 12}
@@ -167,7 +168,15 @@ def target_vs_actual(fiscal_year: str, period: str = "Monthly", root: str | None
 				else None,
 			}
 		)
-	return {"fiscal_year": fiscal_year, "period": period, "periods": periods, "nodes": out}
+	# targets have no company: their amounts are in the default company's currency
+	currency = company_currency()
+	return {
+		"fiscal_year": fiscal_year,
+		"period": period,
+		"currency": currency,
+		"periods": periods,
+		"nodes": out,
+	}
 
 
 def _figures(target_qty, actual_qty, target_amount, actual_amount) -> dict:

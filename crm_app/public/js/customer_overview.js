@@ -3,7 +3,8 @@ frappe.provide("crm_app");
 
 crm_app.show_customer_overview = (frm) => {
 	frappe.call("crm_app.api.receivables.get_customer_overview", { customer: frm.doc.name }).then(({ message: o }) => {
-		const money = (v, currency) => format_currency(v, currency || frappe.defaults.get_default("currency"));
+		// each amount in its own currency, else the overview's (the invoices', else the company's)
+		const money = (v, currency) => format_currency(v, currency || o.currency);
 		const list_link = (doctype, filters, label) =>
 			`<a href="/app/${frappe.router.slug(doctype)}?${new URLSearchParams(filters).toString()}">${label}</a>`;
 		const invoices = ["authorised", "pending", "overdue"]

@@ -56,3 +56,17 @@ crm_app.show_values_in_force = (frm) => {
 				</table>`);
 		});
 };
+
+// A credit limit row whose currency is left empty is in its company's currency: show it, so that the
+// amount is not drawn in the site's default currency.
+frappe.ui.form.on("Customer Credit Limit", {
+	company(frm, cdt, cdn) {
+		const row = locals[cdt][cdn];
+		if (!row.company || row.currency) return;
+		frappe.db.get_value("Company", row.company, "default_currency").then(({ message }) => {
+			if (message?.default_currency && !row.currency) {
+				frappe.model.set_value(cdt, cdn, "currency", message.default_currency);
+			}
+		});
+	},
+});

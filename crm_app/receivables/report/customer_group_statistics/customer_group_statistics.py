@@ -28,19 +28,33 @@ def execute(filters=None):
 	columns = [
 		{"fieldname": "movement", "label": _("Movement"), "fieldtype": "Data", "width": 160},
 		{"fieldname": "count", "label": _("Count"), "fieldtype": "Int", "width": 80},
-		{"fieldname": "amount", "label": _("Amount"), "fieldtype": "Currency", "width": 130},
+		{
+			"fieldname": "amount",
+			"label": _("Amount"),
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 130,
+		},
 	] + [
 		{
 			"fieldname": f"period_{p['period']}",
 			"label": _("P{0} ({1})").format(p["period"], formatdate(p["start"], "MMM yy")),
 			"fieldtype": "Currency",
+			"options": "currency",
 			"width": 110,
 		}
 		for p in periods
 	]
+	# money columns are drawn in each row's "currency": the filter's, else the company's
+	currency = stats["currency"]
 	data = []
 	for movement, values in stats["movements"].items():
-		row = {"movement": _(movement), "count": values["count"], "amount": values["amount"]}
+		row = {
+			"movement": _(movement),
+			"count": values["count"],
+			"amount": values["amount"],
+			"currency": currency,
+		}
 		row.update({f"period_{i + 1}": p["amount"] for i, p in enumerate(values["periods"])})
 		data.append(row)
 	data.append({"movement": _("Total days to pay"), "count": stats["total_days_to_pay"]})
@@ -56,8 +70,18 @@ def execute(filters=None):
 		"type": "bar",
 	}
 	summary = [
-		{"label": _("Invoices"), "value": stats["movements"]["Invoice"]["amount"], "datatype": "Currency"},
-		{"label": _("Receipts"), "value": stats["movements"]["Receipt"]["amount"], "datatype": "Currency"},
+		{
+			"label": _("Invoices"),
+			"value": stats["movements"]["Invoice"]["amount"],
+			"datatype": "Currency",
+			"currency": currency,
+		},
+		{
+			"label": _("Receipts"),
+			"value": stats["movements"]["Receipt"]["amount"],
+			"datatype": "Currency",
+			"currency": currency,
+		},
 		{"label": _("Average days to pay"), "value": stats["average_days_to_pay"] or 0, "datatype": "Float"},
 	]
 	return columns, data, None, chart, summary

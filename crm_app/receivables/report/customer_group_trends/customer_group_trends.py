@@ -22,6 +22,8 @@ def execute(filters=None):
 	)
 	periods = trends["periods"]
 	fieldtype = "Int" if trends["value"] == "count" else "Currency"
+	# amounts drawn in each row's "currency" (the filter's, else the company's)
+	money = {"options": "currency"} if fieldtype == "Currency" else {}
 	columns = [
 		{
 			"fieldname": "customer_group",
@@ -36,14 +38,23 @@ def execute(filters=None):
 			"fieldname": f"period_{p['period']}",
 			"label": formatdate(p["start"], "MMM yy"),
 			"fieldtype": fieldtype,
+			**money,
 			"width": 100,
 		}
 		for p in periods
 	]
-	columns.append({"fieldname": "total", "label": _("Total"), "fieldtype": fieldtype, "width": 120})
+	columns.append(
+		{
+			"fieldname": "total",
+			"label": _("Total"),
+			"fieldtype": fieldtype,
+			**money,
+			"width": 120,
+		}
+	)
 	data = []
 	for group, values in trends["series"].items():
-		row = {"customer_group": group, "total": flt(sum(values), 2)}
+		row = {"customer_group": group, "total": flt(sum(values), 2), "currency": trends["currency"]}
 		row.update({f"period_{i + 1}": v for i, v in enumerate(values)})
 		data.append(row)
 	chart = {

@@ -21,14 +21,14 @@ frappe.ui.form.on("Sales Target", {
 				const node = message.nodes[0];
 				const quarters = node.periods
 					.map(
-						(p) => `<tr><td>Q${p.period}</td><td class="text-right">${format_currency(p.target_amount)}</td>
-							<td class="text-right">${format_currency(p.actual_amount)}</td><td class="text-right">${p.achieved_pct ?? "-"} %</td></tr>`
+						(p) => `<tr><td>Q${p.period}</td><td class="text-right">${format_currency(p.target_amount, message.currency)}</td>
+							<td class="text-right">${format_currency(p.actual_amount, message.currency)}</td><td class="text-right">${p.achieved_pct ?? "-"} %</td></tr>`
 					)
 					.join("");
 				const unallocated =
 					node.unallocated_amount === null
 						? ""
-						: `<p>${__("Not yet allocated to children")}: <b>${format_currency(node.unallocated_amount)}</b>
+						: `<p>${__("Not yet allocated to children")}: <b>${format_currency(node.unallocated_amount, message.currency)}</b>
 							(${__("Quantity")}: ${node.unallocated_qty})</p>`;
 				frm.get_field("progress_html").$wrapper.html(`${unallocated}
 					<table class="table table-sm table-bordered"><thead><tr><th></th><th>${__("Target")}</th><th>${__(

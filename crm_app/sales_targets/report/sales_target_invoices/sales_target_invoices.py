@@ -45,6 +45,26 @@ def execute(filters=None):
 			"width": 130,
 		},
 		{"fieldname": "qty", "label": _("Quantity"), "fieldtype": "Float", "width": 90},
-		{"fieldname": "amount", "label": _("Amount"), "fieldtype": "Currency", "width": 120},
+		{
+			"fieldname": "amount",
+			"label": _("Amount"),
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 120,
+		},
 	]
-	return columns, get_target_invoice_lines(filters.sales_target, filters.from_date, filters.to_date)
+	lines = get_target_invoice_lines(filters.sales_target, filters.from_date, filters.to_date)
+	return columns, with_currency(lines)
+
+
+def with_currency(lines: list[dict]) -> list[dict]:
+	"""Each line in its invoice's currency."""
+	names = list({line["sales_invoice"] for line in lines})
+	currencies = dict(
+		frappe.get_all(
+			"Sales Invoice", filters={"name": ("in", names)}, fields=["name", "currency"], as_list=True
+		)
+		if names
+		else []
+	)
+	return [frappe._dict(line, currency=currencies.get(line["sales_invoice"])) for line in lines]

@@ -3,7 +3,14 @@
 
 frappe.query_reports["Sales Target Variance"] = {
 	filters: [
-		{ fieldname: "fiscal_year", label: __("Fiscal Year"), fieldtype: "Link", options: "Fiscal Year", reqd: 1 },
+		{
+			fieldname: "fiscal_year",
+			label: __("Fiscal Year"),
+			fieldtype: "Link",
+			options: "Fiscal Year",
+			reqd: 1,
+			default: crm_app.default_fiscal_year(),
+		},
 		{
 			fieldname: "period",
 			label: __("Period"),

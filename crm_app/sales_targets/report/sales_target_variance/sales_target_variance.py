@@ -16,6 +16,8 @@ def execute(filters=None):
 	result = get_target_vs_actual(filters.fiscal_year, filters.period or "Monthly", filters.sales_target)
 	measure = "qty" if filters.based_on == "Quantity" else "amount"
 	fieldtype = "Float" if measure == "qty" else "Currency"
+	# amounts in the targets' currency (a Float with options would be drawn as money too)
+	money = {"options": "currency"} if fieldtype == "Currency" else {}
 	columns = [
 		{
 			"fieldname": "sales_target",
@@ -34,6 +36,7 @@ def execute(filters=None):
 					"fieldname": f"{kind}_{p['period']}",
 					"label": f"{label} {title}",
 					"fieldtype": fieldtype,
+					**money,
 					"width": 110,
 					# the drill-down to the invoices behind an actual figure
 					"period_start": str(p["start"]),
@@ -41,10 +44,28 @@ def execute(filters=None):
 				}
 			)
 	columns += [
-		{"fieldname": "total_target", "label": _("Total Target"), "fieldtype": fieldtype, "width": 120},
-		{"fieldname": "total_actual", "label": _("Total Actual"), "fieldtype": fieldtype, "width": 120},
+		{
+			"fieldname": "total_target",
+			"label": _("Total Target"),
+			"fieldtype": fieldtype,
+			**money,
+			"width": 120,
+		},
+		{
+			"fieldname": "total_actual",
+			"label": _("Total Actual"),
+			"fieldtype": fieldtype,
+			**money,
+			"width": 120,
+		},
 		{"fieldname": "achieved_pct", "label": _("% Achieved"), "fieldtype": "Percent", "width": 100},
-		{"fieldname": "unallocated", "label": _("Unallocated"), "fieldtype": fieldtype, "width": 120},
+		{
+			"fieldname": "unallocated",
+			"label": _("Unallocated"),
+			"fieldtype": fieldtype,
+			**money,
+			"width": 120,
+		},
 	]
 	depth = {}
 	data = []
@@ -61,6 +82,7 @@ def execute(filters=None):
 			"total_actual": node["total"][f"actual_{measure}"],
 			"achieved_pct": node["total"]["achieved_pct"],
 			"unallocated": node[f"unallocated_{measure}"],
+			"currency": result["currency"],
 		}
 		for p in node["periods"]:
 			for kind in ("target", "actual", "variance"):
