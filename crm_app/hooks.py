@@ -9,11 +9,36 @@ app_license = "MIT"
 app_include_js = "crm_app.bundle.js"
 required_apps = []
 
+# The apps screen (Frappe v16) opens the CRM workspace; older versions ignore this hook
+add_to_apps_screen = [
+	{"name": app_name, "logo": "/assets/crm_app/images/crm_app.svg", "title": "CRM", "route": "/app/crm"}
+]
+
+# A user's Dashboard Settings exist before the workspace's chart asks for them
+on_session_creation = ["crm_app.desk.ensure_dashboard_settings"]
+# the reports' default fiscal year, known when the desk loads
+boot_session = "crm_app.desk.boot_session"
+
 # Seed records (root groups and territories) after install and after every migrate
 after_install = "crm_app.install.after_install"
 after_migrate = "crm_app.install.after_migrate"
+# A first company in the wizard's currency when the app is installed before the setup wizard runs
+setup_wizard_complete = "crm_app.install.after_setup_wizard"
 
 export_python_type_annotations = True
+
+# A user limited to some customers (User Permission on Customer, Customer Group or Territory) reads only
+# their invoices, payments, adjustments and ledger rows
+permission_query_conditions = {
+	"Sales Invoice": "crm_app.permissions.sales_invoice_conditions",
+	"Payment Entry": "crm_app.permissions.payment_entry_conditions",
+	"Customer Adjustment": "crm_app.permissions.customer_adjustment_conditions",
+	"Customer Ledger Entry": "crm_app.permissions.ledger_entry_conditions",
+}
+has_permission = {
+	doctype: "crm_app.permissions.has_customer_document_permission"
+	for doctype in ("Sales Invoice", "Payment Entry", "Customer Adjustment", "Customer Ledger Entry")
+}
 
 # Unpaid invoices past their due date become Overdue
 scheduler_events = {"daily": ["crm_app.receivables.settlement.update_overdue_statuses"]}

@@ -25,6 +25,24 @@ def is_realtime_noise(message: str) -> bool:
 	return "socket.io" in message
 
 
+def log_in(page, server_url, user, password):
+	"""Log in through the login page, collecting every console error, page error and 4xx/5xx in page.errors."""
+	page.errors = []
+	page.on(
+		"console",
+		lambda m: (
+			m.type == "error" and page.errors.append(f"console: {m.text} ({m.location.get('url', '')})")
+		),
+	)
+	page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
+	page.on("response", lambda r: r.status >= 400 and page.errors.append(f"{r.status} {r.url}"))
+	page.goto(f"{server_url}/login")
+	page.fill("#login_email", user)
+	page.fill("#login_password", password)
+	page.click(".btn-login")
+	page.wait_for_url("**/app**", timeout=60_000)
+
+
 @pytest.fixture
 def desk_page(server_url):
 	if not Path(CHROMIUM).exists():
@@ -34,20 +52,7 @@ def desk_page(server_url):
 	with sync_playwright() as playwright:
 		browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 		page = browser.new_page(viewport={"width": 1280, "height": 800})
-		page.errors = []
-		page.on(
-			"console",
-			lambda m: (
-				m.type == "error" and page.errors.append(f"console: {m.text} ({m.location.get('url', '')})")
-			),
-		)
-		page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
-		page.on("response", lambda r: r.status >= 400 and page.errors.append(f"{r.status} {r.url}"))
-		page.goto(f"{server_url}/login")
-		page.fill("#login_email", "Administrator")
-		page.fill("#login_password", ADMIN_PASSWORD)
-		page.click(".btn-login")
-		page.wait_for_url("**/app**", timeout=60_000)
+		log_in(page, server_url, "Administrator", ADMIN_PASSWORD)
 		yield page
 		browser.close()
 

@@ -3,3 +3,4 @@ import "./customer_quick_entry";
 import "./values_in_force";
 import "./customer_overview";
 import "./reports";
+import "./breadcrumbs";

@@ -1,8 +1,26 @@
 // Shared by the app's reports.
 frappe.provide("crm_app");
 
-// Fill an empty "fiscal_year" filter with the fiscal year containing today (else the latest).
+// The fiscal year containing today (else the latest), known since login: as a filter's default the report
+// runs once, with it (set after the first run, it made the report draw twice at once).
+crm_app.default_fiscal_year = () => frappe.boot.crm_app?.default_fiscal_year;
+
+// Fill an empty "fiscal_year" filter (a fiscal year made since login) with the fiscal year containing today (else the latest).
 crm_app.set_default_fiscal_year = (report) =>
 	frappe.call("crm_app.api.receivables.get_default_fiscal_year").then(({ message }) => {
 		if (message && !report.get_filter_value("fiscal_year")) report.set_filter_value("fiscal_year", message);
 	});
+
+// A report's chart keeps observing its wrapper after the report draws a new chart there (a second run, a
+// filter change): the old chart then redraws into a container no longer on the page and throws. Frappe's
+// query report never calls the chart's destroy(); do it before each new chart.
+$(document).on("app_ready", () => {
+	const QueryReport = frappe.views.QueryReport;
+	if (!QueryReport || QueryReport.prototype.crm_app_destroys_old_chart) return;
+	const render_chart = QueryReport.prototype.render_chart;
+	QueryReport.prototype.render_chart = function (options) {
+		this.chart?.destroy?.();
+		return render_chart.call(this, options);
+	};
+	QueryReport.prototype.crm_app_destroys_old_chart = true;
+});

@@ -98,7 +98,7 @@ async function show_members_and_statistics(frm) {
 			customer_group: frm.doc.name,
 		});
 		const rows = Object.entries(stats.movements)
-			.map(([kind, v]) => `<tr><td>${__(kind)}</td><td class="text-right">${v.count}</td><td class="text-right">${format_currency(v.amount)}</td></tr>`)
+			.map(([kind, v]) => `<tr><td>${__(kind)}</td><td class="text-right">${v.count}</td><td class="text-right">${format_currency(v.amount, stats.currency)}</td></tr>`)
 			.join("");
 		const report = `/app/query-report/Customer Group Statistics?fiscal_year=${encodeURIComponent(
 			fiscal_year

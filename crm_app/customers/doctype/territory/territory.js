@@ -18,8 +18,8 @@ frappe.ui.form.on("Territory", {
 						<td>${frappe.utils.get_form_link("Sales Target", t.sales_target, true)}</td>
 						<td>${frappe.utils.escape_html(t.fiscal_year)}</td>
 						<td>${frappe.utils.escape_html(t.item_group || __("All"))}</td>
-						<td class="text-right">${format_currency(t.total.target_amount)}</td>
-						<td class="text-right">${format_currency(t.total.actual_amount)}</td>
+						<td class="text-right">${format_currency(t.total.target_amount, t.currency)}</td>
+						<td class="text-right">${format_currency(t.total.actual_amount, t.currency)}</td>
 						<td class="text-right">${t.total.achieved_pct ?? "-"} %</td>
 					</tr>`
 				)
