@@ -30,6 +30,15 @@ def permitted_customers_query(user: str) -> str | None:
 	return f"select `tabCustomer`.name from `tabCustomer` where {match}"
 
 
+def permitted_customers_condition(column: str, user: str | None = None) -> str:
+	"""`column in (the customers the user may read)`, or "" when the user is not limited: for the app's own
+	SQL over customers' rows (statistics, drill-downs). Safe inside a query run with a values dict."""
+	permitted = permitted_customers_query(user or frappe.session.user)
+	if not permitted:
+		return ""
+	return f"{column} in ({permitted.replace('%', '%%')})"
+
+
 def customer_documents_condition(doctype: str, user: str | None) -> str:
 	permitted = permitted_customers_query(user or frappe.session.user)
 	if not permitted:

@@ -1,13 +1,15 @@
 """Seed 003's restricted access: a user limited to a territory or a customer group subtree sees only
 those customers and their money documents, over REST (lists and single records) and in the workspace."""
 
+import json
+
 import frappe
 import pytest
 import requests
 from frappe.utils.nestedset import get_root_of
 from frappe.utils.password import update_password
 
-from tests.fixtures import make_company, make_customer, make_group_chain
+from tests.fixtures import make_company, make_customer, make_group_chain, make_price_list
 from tests.receivables import invoice, make_fiscal_year, make_item, purge, purge_masters
 from tests.trees import make_node, unique
 from tests.users import make_user, remove_user
@@ -19,8 +21,9 @@ PASSWORD = "Scoped-users-pass-1234!"
 def world(server_url):
 	"""Two regions (a parent territory with a leaf inside) and a group chain, a customer and an invoice in
 	each, and two Sales Users: one limited to the first region, one to the first group's top node."""
-	make_fiscal_year()
+	fiscal_year = make_fiscal_year()
 	company = make_company("EUR")
+	price_list = make_price_list()
 	item = make_item()
 	regions, leaves, chains, customers, invoices = [], [], [], [], []
 	for key in ("in", "out"):
@@ -36,9 +39,11 @@ def world(server_url):
 		chains.append(chain)
 		customers.append(customer)
 	by_territory, by_group = make_user("Sales User"), make_user("Sales User")
+	manager = make_user("Sales Manager")  # may change groups, limited to the first region
 	for user, allow, value in (
 		(by_territory, "Territory", regions[0]),
 		(by_group, "Customer Group", chains[0][0]),
+		(manager, "Territory", regions[0]),
 	):
 		frappe.get_doc(
 			{"doctype": "User Permission", "user": user, "allow": allow, "for_value": value}
@@ -46,14 +51,24 @@ def world(server_url):
 		update_password(user, PASSWORD)
 	frappe.db.commit()
 	sessions = {}
-	for key, user in (("territory", by_territory), ("group", by_group)):
+	for key, user in (("territory", by_territory), ("group", by_group), ("manager", manager)):
 		session = requests.Session()
 		assert session.post(f"{server_url}/api/method/login", data={"usr": user, "pwd": PASSWORD}).ok
 		sessions[key] = session
-	yield frappe._dict(sessions=sessions, customers=customers, invoices=invoices)
-	for user in (by_territory, by_group):
+	yield frappe._dict(
+		sessions=sessions,
+		users={"territory": by_territory, "group": by_group, "manager": manager},
+		customers=customers,
+		invoices=invoices,
+		tops=[chain[0] for chain in chains],
+		company=company.name,
+		fiscal_year=fiscal_year,
+		price_list=price_list,
+	)
+	for user in (by_territory, by_group, manager):
 		frappe.db.delete("User Permission", {"user": user})
 		remove_user(user)
+	frappe.delete_doc("Price List", price_list, force=True)
 	purge("Sales Invoice", invoices)
 	purge_masters(customers, [g for chain in chains for g in reversed(chain)], [item], [company.name])
 	for territory in [*leaves, *regions]:
@@ -90,3 +105,164 @@ def test_a_scoped_user_is_refused_a_record_outside(world, server_url, scope):
 	):
 		assert session.get(f"{server_url}/api/resource/{doctype}/{inside}").status_code == 200
 		assert session.get(f"{server_url}/api/resource/{doctype}/{outside}").status_code == 403
+
+
+def call(session, url, method, **params):
+	response = session.get(f"{url}/api/method/{method}", params=params)
+	assert response.status_code == 200, response.text[:500]
+	return response.json()["message"]
+
+
+def test_group_figures_count_only_the_customers_a_scoped_user_reads(world, server_url):
+	root = get_root_of("Customer Group")
+	session = world.sessions["manager"]  # a Sales Manager reads statistics; this one is limited to a region
+	statistics = call(
+		session,
+		server_url,
+		"crm_app.api.receivables.get_statistics",
+		fiscal_year=world.fiscal_year,
+		customer_group=root,
+		company=world.company,
+	)
+	# the root's figures are those of the one customer inside the scope, not of both
+	assert statistics["movements"]["Invoice"]["count"] == 1
+	assert statistics["movements"]["Invoice"]["amount"] == 100
+	trends = call(
+		session,
+		server_url,
+		"crm_app.api.receivables.get_group_trends",
+		fiscal_year=world.fiscal_year,
+		company=world.company,
+	)
+	assert sum(trends["series"][world.tops[0]]) == 100
+	assert sum(trends["series"][world.tops[1]]) == 0
+	# the stock summary holds both: the unscoped figure is what the scope removed
+	assert (
+		frappe.get_attr("crm_app.receivables.statistics.group_statistics")(
+			root, world.fiscal_year, world.company
+		)["movements"]["Invoice"]["count"]
+		== 2
+	)
+
+
+def test_a_group_change_preview_lists_only_readable_customers(world, server_url):
+	rows = call(
+		world.sessions["territory"],
+		server_url,
+		"crm_app.api.customer.preview_group_change",
+		customer_group=get_root_of("Customer Group"),
+		changes=json.dumps({"default_price_list": world.price_list}),
+	)
+	previewed = {row["customer"] for row in rows}
+	assert world.customers[0] in previewed
+	assert world.customers[1] not in previewed
+
+
+def test_a_group_change_refuses_customers_the_user_may_not_change(world, server_url):
+	session = world.sessions["manager"]
+	before = frappe.db.get_value("Customer Group", world.tops[1], "default_price_list")
+	response = session.post(
+		f"{server_url}/api/method/crm_app.api.customer.apply_group_change",
+		data={
+			"customer_group": world.tops[1],
+			"changes": json.dumps({"default_price_list": world.price_list}),
+			"customers": json.dumps([world.customers[1]]),
+		},
+	)
+	assert response.status_code == 403, response.text[:500]
+	# refused before anything was written: the group keeps its value
+	assert frappe.db.get_value("Customer Group", world.tops[1], "default_price_list") == before
+
+
+def test_the_overview_shows_the_users_tasks_not_other_users(world, server_url):
+	customer = world.customers[0]
+	own = frappe.get_doc(
+		{
+			"doctype": "ToDo",
+			"description": "Call back",
+			"allocated_to": world.users["territory"],
+			"reference_type": "Customer",
+			"reference_name": customer,
+		}
+	).insert()
+	other = frappe.get_doc(
+		{
+			"doctype": "ToDo",
+			"description": "Private note for someone else",
+			"allocated_to": "Administrator",
+			"assigned_by": "Administrator",
+			"reference_type": "Customer",
+			"reference_name": customer,
+		}
+	).insert()
+	frappe.db.commit()
+	try:
+		overview = call(
+			world.sessions["territory"],
+			server_url,
+			"crm_app.api.receivables.get_customer_overview",
+			customer=customer,
+		)
+		seen = {todo["name"] for tasks in overview["tasks"].values() for todo in tasks}
+		assert own.name in seen
+		assert other.name not in seen
+		# the Administrator, who may read every task, sees the other one
+		every = frappe.get_attr("crm_app.customers.overview.customer_overview")(customer)["tasks"]
+		assert other.name in {todo["name"] for tasks in every.values() for todo in tasks}
+	finally:
+		for name in (own.name, other.name):
+			frappe.delete_doc("ToDo", name, force=True, ignore_permissions=True)
+		frappe.db.commit()
+
+
+def test_a_target_drill_down_lists_only_the_scoped_users_invoices(world, server_url):
+	target = make_node(
+		"Sales Target",
+		unique("Scope target"),
+		get_root_of("Sales Target"),
+		is_group=0,
+		fiscal_year=world.fiscal_year,
+		target_amount=1000,
+	).name
+	frappe.db.commit()
+	try:
+		lines = call(
+			world.sessions["territory"],
+			server_url,
+			"crm_app.api.sales_targets.get_target_invoice_lines",
+			sales_target=target,
+			from_date="2026-01-01",
+			to_date="2026-12-31",
+		)
+		invoices = {line["sales_invoice"] for line in lines}
+		assert world.invoices[0] in invoices
+		assert world.invoices[1] not in invoices
+	finally:
+		frappe.delete_doc("Sales Target", target, force=True)
+		frappe.db.commit()
+
+
+def test_a_territory_named_in_a_user_permission_cannot_be_deleted(world):
+	town = make_node("Territory", unique("Scope permitted town"), get_root_of("Territory"), is_group=0).name
+	frappe.get_doc(
+		{
+			"doctype": "User Permission",
+			"user": world.users["territory"],
+			"allow": "Territory",
+			"for_value": town,
+		}
+	).insert()
+	try:
+		with pytest.raises(frappe.LinkExistsError):
+			frappe.delete_doc("Territory", town)
+		assert frappe.db.exists("Territory", town)
+	finally:
+		frappe.db.rollback()
+
+
+def test_a_role_without_the_ledger_is_refused_statistics_with_a_403(world, server_url):
+	response = world.sessions["territory"].get(
+		f"{server_url}/api/method/crm_app.api.receivables.get_statistics",
+		params={"fiscal_year": world.fiscal_year, "customer_group": get_root_of("Customer Group")},
+	)
+	assert response.status_code == 403, response.text[:300]

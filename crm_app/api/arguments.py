@@ -122,3 +122,10 @@ def one_of(value, argument: str, allowed) -> None:
 			_("{0} must be one of {1}").format(argument, ", ".join(allowed)),
 			InvalidArgumentError,
 		)
+
+
+def require_permission(doctype: str, ptype: str = "read") -> None:
+	"""A 403 when the caller's roles do not allow `ptype` on the doctype (frappe.has_permission's own
+	`throw` raises a ValidationError in some Frappe versions, which REST answers with a 417)."""
+	if not frappe.has_permission(doctype, ptype):
+		frappe.throw(_("No permission for {0}").format(_(doctype)), frappe.PermissionError)

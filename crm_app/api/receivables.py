@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from crm_app.api.arguments import one_of, strict_arguments
+from crm_app.api.arguments import one_of, require_permission, strict_arguments
 from crm_app.customers.overview import customer_overview
 from crm_app.input_checks import ensure_exists
 from crm_app.receivables import invoicing, statistics
@@ -22,7 +22,7 @@ def get_invoice_defaults(customer: str, company: str | None = None) -> dict:
 @frappe.whitelist()
 @strict_arguments
 def get_item_price(item_code: str, price_list: str | None = None) -> float | None:
-	frappe.has_permission("Item Price", "read", throw=True)
+	require_permission("Item Price")
 	ensure_exists("Item", item_code)
 	if price_list:
 		ensure_exists("Price List", price_list)
@@ -40,7 +40,7 @@ def get_statistics(
 ) -> dict:
 	"""Sage's statistics for a customer, or for a customer group rolled up through its subtree."""
 	statistics.validate_subject(customer_group, customer)
-	frappe.has_permission("Customer Ledger Entry", "read", throw=True)
+	require_permission("Customer Ledger Entry")
 	check_scope(company, currency)
 	if customer_group:
 		ensure_exists("Customer Group", customer_group)
@@ -59,7 +59,7 @@ def get_group_trends(
 	currency: str | None = None,
 	value: str = "amount",
 ) -> dict:
-	frappe.has_permission("Customer Ledger Entry", "read", throw=True)
+	require_permission("Customer Ledger Entry")
 	one_of(value, "value", ("amount", "count"))
 	check_scope(company, currency)
 	return statistics.group_trends(fiscal_year, parent_customer_group, company, currency, value)

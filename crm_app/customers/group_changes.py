@@ -39,11 +39,18 @@ def _validate_changes(changes: dict) -> dict:
 	return changes
 
 
-def members_of(customer_group: str) -> list[str]:
-	"""Customers of a group and of every group under it."""
+def members_of(customer_group: str, readable_only: bool = False) -> list[str]:
+	"""Customers of a group and of every group under it (`readable_only`: those the user may read)."""
 	groups = [customer_group, *get_descendants_of("Customer Group", customer_group, ignore_permissions=True)]
-	return frappe.get_all(
-		"Customer", filters={"customer_group": ("in", groups)}, pluck="name", order_by="name"
+	read = frappe.get_list if readable_only else frappe.get_all
+	return read("Customer", filters={"customer_group": ("in", groups)}, pluck="name", order_by="name")
+
+
+def writable_members(customer_group: str) -> list[str]:
+	"""Members the user may change: user permissions limit which customers, the role whether it may write
+	(one query, not one permission check per customer)."""
+	return (
+		members_of(customer_group, readable_only=True) if frappe.has_permission("Customer", "write") else []
 	)
 
 
@@ -56,7 +63,7 @@ def preview_group_change(customer_group: str, changes: dict) -> list[dict]:
 	"""Per customer and changed field: the value in force now, the value after the change, and whether
 	the customer keeps its own value (an override)."""
 	_validate_changes(changes)
-	members = members_of(customer_group)
+	members = members_of(customer_group, readable_only=True)
 	before = get_effective_defaults(members)
 	savepoint = "crm_group_preview"
 	frappe.db.savepoint(savepoint)
@@ -93,9 +100,7 @@ def apply_group_change(customer_group: str, changes: dict, customers: list[str] 
 	_validate_changes(changes)
 	group = frappe.get_doc("Customer Group", customer_group)
 	group.check_permission("write")
-	group.update(changes)
-	group.save()
-
+	# every refusal before the group is saved: nothing half done
 	if customers is None:
 		customers = overriding_members(customer_group, changes)
 	else:
@@ -105,6 +110,14 @@ def apply_group_change(customer_group: str, changes: dict, customers: list[str] 
 				_("Not customers of {0}: {1}").format(customer_group, ", ".join(outside)),
 				InvalidGroupChangeError,
 			)
+		refused = sorted(set(customers) - set(writable_members(customer_group)))
+		if refused:
+			frappe.throw(
+				_("You may not change these customers: {0}").format(", ".join(refused)),
+				frappe.PermissionError,
+			)
+	group.update(changes)
+	group.save()
 	in_background = len(customers) > BACKGROUND_THRESHOLD
 	job = frappe.enqueue(
 		write_customer_values,
@@ -123,8 +136,8 @@ def apply_group_change(customer_group: str, changes: dict, customers: list[str] 
 
 
 def overriding_members(customer_group: str, changes: dict) -> list[str]:
-	"""Members whose own value of a changed field differs from the group's new value."""
-	members = members_of(customer_group)
+	"""Members the user may change whose own value of a changed field differs from the group's new value."""
+	members = writable_members(customer_group)
 	rows = (
 		frappe.get_all("Customer", filters={"name": ("in", members)}, fields=["name", *changes])
 		if members

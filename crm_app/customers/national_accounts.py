@@ -42,7 +42,12 @@ def national_account_summary(customer: str) -> dict:
 	)
 	if not head.is_group:
 		frappe.throw(_("{0} is not a head office").format(frappe.bold(customer)), NotAHeadOfficeError)
-	members = subtree_of(customer)
+	# a user limited to some customers (territory, group) sees those branches and their balance only
+	subtree = subtree_of(customer)
+	readable = set(
+		frappe.get_list("Customer", filters={"name": ("in", [m.name for m in subtree])}, pluck="name")
+	)
+	members = [m for m in subtree if m.name == customer or m.name in readable]
 	effective = get_effective_defaults([m.name for m in members])
 	branch_totals = defaultdict(float)
 	for member in members[1:]:

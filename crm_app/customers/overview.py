@@ -8,10 +8,22 @@ from crm_app.receivables.ledger import aggregate_ledger
 
 
 def _count_and_amount(filters) -> dict:
-	row = frappe.get_all(
+	if not frappe.has_permission("Sales Invoice", "read"):
+		return {"count": 0, "amount": 0.0}
+	row = frappe.get_list(
 		"Sales Invoice", filters=filters, fields=["count(name) as count", "sum(grand_total) as amount"]
 	)[0]
 	return {"count": row.count or 0, "amount": flt(row.amount)}
+
+
+def _readable_count(doctype: str, filters: dict) -> int | None:
+	"""How many of these records the user may read; None when the user may read none of that doctype
+	(the overview then leaves the line out rather than show a count it would not let the user open)."""
+	if not frappe.has_permission(doctype, "read"):
+		return None
+	# distinct: a contact linked twice to the customer counts once
+	rows = frappe.get_list(doctype, filters=filters, fields=[f"count(distinct `tab{doctype}`.name) as count"])
+	return rows[0].count or 0
 
 
 def customer_overview(customer: str) -> dict:
@@ -30,7 +42,7 @@ def customer_overview(customer: str) -> dict:
 		customer,
 		as_dict=True,
 	)
-	last_payment = frappe.get_all(
+	last_payment = frappe.has_permission("Payment Entry", "read") and frappe.get_list(
 		"Payment Entry",
 		filters={"party": customer, "docstatus": 1, "payment_type": "Receive"},
 		fields=["name", "posting_date", "paid_amount", "currency"],
@@ -43,7 +55,8 @@ def customer_overview(customer: str) -> dict:
 		if r.movement_type == "Invoice Paid"
 	]
 	paid_count, paid_days = sum(int(r.entries) for r in paid), sum(int(r.days_to_pay) for r in paid)
-	todos = frappe.get_all(
+	# the user's own tasks and those they assigned (Frappe's ToDo rule), not everyone's
+	todos = frappe.get_list(
 		"ToDo",
 		filters={"reference_type": "Customer", "reference_name": customer, "status": "Open"},
 		fields=["name", "description", "date", "allocated_to"],
@@ -65,9 +78,11 @@ def customer_overview(customer: str) -> dict:
 		"last_payment": last_payment[0] if last_payment else None,
 		"average_days_to_pay": flt(paid_days / paid_count, 1) if paid_count else None,
 		"tasks": tasks,
-		"attachments": frappe.db.count(
+		# another user's private files are not counted (Frappe's File rule)
+		"attachments": _readable_count(
 			"File", {"attached_to_doctype": "Customer", "attached_to_name": customer}
-		),
+		)
+		or 0,
 		"linked": linked_counts(customer),
 	}
 
@@ -86,37 +101,26 @@ def overview_currency(customer: str) -> str | None:
 def linked_counts(customer: str) -> list[dict]:
 	"""Each kind of linked record with its count and the filtered list it opens."""
 
-	def dynamic(doctype):
-		return frappe.db.count(
-			"Dynamic Link", {"parenttype": doctype, "link_doctype": "Customer", "link_name": customer}
-		)
-
 	lead = frappe.db.get_value("Customer", customer, "lead_name")
-	return [
-		{
-			"doctype": "Sales Invoice",
-			"count": frappe.db.count("Sales Invoice", {"customer": customer}),
-			"filters": {"customer": customer},
-		},
-		{
-			"doctype": "Payment Entry",
-			"count": frappe.db.count("Payment Entry", {"party": customer}),
-			"filters": {"party": customer},
-		},
-		{
-			"doctype": "Customer Adjustment",
-			"count": frappe.db.count("Customer Adjustment", {"customer": customer}),
-			"filters": {"customer": customer},
-		},
-		{
-			"doctype": "Contact",
-			"count": dynamic("Contact"),
-			"filters": {"link_doctype": "Customer", "link_name": customer},
-		},
-		{
-			"doctype": "Address",
-			"count": dynamic("Address"),
-			"filters": {"link_doctype": "Customer", "link_name": customer},
-		},
-		{"doctype": "Lead", "count": 1 if lead else 0, "filters": {"name": lead} if lead else {}},
-	]
+	linked = {
+		"Sales Invoice": {"customer": customer},
+		"Payment Entry": {"party_type": "Customer", "party": customer},
+		"Customer Adjustment": {"customer": customer},
+		"Contact": {"link_doctype": "Customer", "link_name": customer},
+		"Address": {"link_doctype": "Customer", "link_name": customer},
+		"Lead": {"name": lead},
+	}
+	counts = []
+	for doctype, filters in linked.items():
+		# a contact or address links to the customer through its "links" table (Dynamic Link)
+		query = (
+			[["Dynamic Link", "link_doctype", "=", "Customer"], ["Dynamic Link", "link_name", "=", customer]]
+			if doctype in ("Contact", "Address")
+			else filters
+		)
+		count = 0 if doctype == "Lead" and not lead else _readable_count(doctype, query)
+		if count is not None:
+			counts.append(
+				{"doctype": doctype, "count": count, "filters": filters if lead or doctype != "Lead" else {}}
+			)
+	return counts

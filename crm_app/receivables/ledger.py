@@ -17,6 +17,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
+from crm_app.permissions import permitted_customers_condition
 from crm_app.receivables.guards import app_writes
 
 LEDGER = "Customer Ledger Entry"
@@ -176,6 +177,16 @@ def rebuild_summary() -> int:
 				[value for row in chunk for value in (*row, now, now, user, user)],
 			)
 	return len(rows)
+
+
+def summary_source(user: str | None = None) -> str:
+	"""What figures of many customers are read from, as a FROM item: the monthly summary, or for a user
+	limited to some customers (territory, group) the same aggregate over those customers' ledger rows
+	only, so a group's figures never include customers the user may not read."""
+	permitted = permitted_customers_condition("l.customer", user)
+	if not permitted:
+		return "`tabCustomer Ledger Summary`"
+	return f"({_AGGREGATE.format(where='where ' + permitted)})"
 
 
 def aggregate_ledger(where: str, values: dict) -> list[dict]:

@@ -12,7 +12,7 @@ from frappe.utils.nestedset import get_root_of
 
 from crm_app.currency import company_currency
 from crm_app.input_checks import ensure_exists, not_found
-from crm_app.receivables.ledger import aggregate_ledger
+from crm_app.receivables.ledger import aggregate_ledger, summary_source
 
 MOVEMENTS = [
 	"Invoice",
@@ -73,7 +73,7 @@ def group_statistics(customer_group: str, fiscal_year: str, company=None, curren
 	rows = frappe.db.sql(
 		f"""select s.period_start, s.movement_type, sum(s.entries) as entries, sum(s.amount) as amount,
 			sum(s.tax_amount) as tax_amount, sum(s.days_to_pay) as days_to_pay
-		from `tabCustomer Ledger Summary` s {group_join}
+		from {summary_source()} s {group_join}
 		where s.period_start between %(start)s and %(end)s {where.format(alias="s")}
 		group by s.period_start, s.movement_type""",
 		values,
@@ -144,7 +144,7 @@ def tree_statistics(fiscal_year: str, company=None, currency=None) -> dict[str, 
 	rows = frappe.db.sql(
 		f"""select s.customer_group, s.movement_type, sum(s.entries) as entries, sum(s.amount) as amount,
 			sum(s.tax_amount) as tax_amount
-		from `tabCustomer Ledger Summary` s
+		from {summary_source()} s
 		where s.period_start between %(start)s and %(end)s {where.format(alias="s")}
 		group by s.customer_group, s.movement_type""",
 		values,
@@ -193,7 +193,7 @@ def group_trends(
 			sum(if(s.movement_type = 'Credit Note', -{measure}, {measure})) as net
 		from `tabCustomer Group` c
 		join `tabCustomer Group` g on g.lft >= c.lft and g.rgt <= c.rgt
-		join `tabCustomer Ledger Summary` s on s.customer_group = g.name
+		join {summary_source()} s on s.customer_group = g.name
 		where c.parent_customer_group = %(parent)s
 			and s.movement_type in ('Invoice', 'Credit Note')
 			and s.period_start between %(start)s and %(end)s {where.format(alias="s")}

@@ -19,6 +19,7 @@ import frappe
 from frappe.utils import flt, get_first_day, getdate
 from frappe.utils.background_jobs import create_job_id, get_queue
 
+from crm_app.permissions import permitted_customers_condition
 from crm_app.receivables.guards import app_writes
 
 ACTUAL = "Sales Target Actual"
@@ -249,6 +250,9 @@ def invoice_lines_for_target(sales_target: str, from_date, to_date) -> list[dict
 	"""The submitted invoice lines behind a target's figure (the report's drill-down)."""
 	target = frappe.db.get_value("Sales Target", sales_target, list(DIMENSIONS), as_dict=True)
 	where, values = dimension_filter(target, from_date, to_date)
+	permitted = permitted_customers_condition("si.customer")  # a user limited to some customers sees theirs
+	if permitted:
+		where += f" and {permitted}"
 	return frappe.db.sql(
 		f"""select si.name as sales_invoice, si.posting_date, si.customer, si.territory, si.customer_group,
 			si.sales_person, item.item_code, item.item_group, item.qty, item.amount, si.is_return
