@@ -154,6 +154,8 @@ def purge_masters(customers=(), groups=(), items=(), companies=()) -> None:
 		if item_group and not frappe.db.exists("Item", {"item_group": item_group}):
 			frappe.delete_doc("Item Group", item_group, force=True, ignore_missing=True)
 	for company in companies:
+		# the monthly summary rows its committed documents added (purge removed their ledger rows)
+		frappe.db.delete("Customer Ledger Summary", {"company": company})
 		frappe.db.set_value("Company", company, "default_receivable_account", None)
 		frappe.db.delete("Account", {"company": company})
 		frappe.delete_doc("Company", company, force=True, ignore_missing=True)

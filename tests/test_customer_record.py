@@ -123,3 +123,44 @@ def test_accounts_are_named_the_erpnext_way():
 	company = make_company()
 	abbr = frappe.db.get_value("Company", company.name, "abbr")
 	assert company.receivable.endswith(f" - {abbr}")
+
+
+def test_a_new_customer_without_group_or_territory_takes_the_defaults_in_order():
+	from crm_app.customers.naming import most_chosen_leaf, new_customer_defaults
+	from crm_app.install import seeded_default_leaf
+
+	# nothing in CRM Settings: the leaf most customers have, else the seeded leaf
+	frappe.db.set_single_value("CRM Settings", {"customer_group": None, "territory": None})
+	expected = {
+		"customer_group": most_chosen_leaf("customer_group") or seeded_default_leaf("Customer Group"),
+		"territory": most_chosen_leaf("territory") or seeded_default_leaf("Territory"),
+	}
+	assert all(expected.values())
+	assert new_customer_defaults() == expected
+	customer = frappe.get_doc({"doctype": "Customer", "customer_name": unique("No group")}).insert()
+	assert (customer.customer_group, customer.territory) == (
+		expected["customer_group"],
+		expected["territory"],
+	)
+	# the most chosen leaf follows the customers: a leaf given to more customers than any other wins
+	leaf = make_node("Customer Group", unique("Popular"), "All Customer Groups", is_group=0).name
+	top = frappe.db.sql(
+		"select count(*) from `tabCustomer` group by customer_group order by count(*) desc limit 1"
+	)[0][0]
+	frappe.db.bulk_insert(
+		"Customer",
+		["name", "customer_name", "customer_group", "lft", "rgt"],
+		[(unique("Bulk"), "Bulk", leaf, 0, 0) for _ in range(top + 1)],
+	)
+	assert most_chosen_leaf("customer_group") == leaf
+	# CRM Settings win over both
+	frappe.db.set_single_value("CRM Settings", "customer_group", "Commercial")
+	assert new_customer_defaults()["customer_group"] == "Commercial"
+	frappe.db.rollback()
+
+
+def test_the_seeded_leaves_are_the_fallback_of_a_fresh_site():
+	from crm_app.install import seeded_default_leaf
+
+	assert seeded_default_leaf("Customer Group") == "Commercial"
+	assert seeded_default_leaf("Territory") == "Rest Of The World"

@@ -86,9 +86,19 @@ def test_customer_quick_entry_prefills_the_group_and_makes_the_contact(desk_page
 			"() => cur_dialog && cur_dialog.get_value('customer_group') === 'Commercial'", timeout=30_000
 		)
 		dialog.locator("input[data-fieldname='customer_name']").fill(name)
-		# the contact fields sit in a collapsed section of the dialog
-		assert desk_page.evaluate("() => Boolean(cur_dialog.fields_dict.email_id)")
-		desk_page.evaluate("() => cur_dialog.set_value('email_id', 'quick@example.com')")
+		# group and territory pickers offer leaves only
+		assert desk_page.evaluate(
+			"() => ['customer_group', 'territory'].every(f => cur_dialog.fields_dict[f].get_query().filters.is_group === 0)"
+		)
+		# the contact and address sections are shown (collapsed): opened, their fields are typed into
+		for section in ("Primary Contact Details", "Primary Address Details"):
+			dialog.locator(f".section-head:has-text('{section}')").click()
+		dialog.locator("input[data-fieldname='contact_email']").fill("quick@example.com")
+		dialog.locator("input[data-fieldname='address_line1']").fill("3 quai des Chartrons")
+		dialog.locator("input[data-fieldname='city']").fill("Bordeaux")
+		desk_page.evaluate("() => cur_dialog.set_value('country', 'France')")
+		ARTIFACTS.mkdir(exist_ok=True)
+		desk_page.screenshot(path=str(ARTIFACTS / "customer-quick-entry.png"))
 		dialog.locator("button.btn-primary:visible").first.click()
 		desk_page.wait_for_selector(".modal.show", state="detached", timeout=30_000)
 		desk_page.goto(f"{server_url}/app/customer/{name}")
@@ -99,17 +109,26 @@ def test_customer_quick_entry_prefills_the_group_and_makes_the_contact(desk_page
 		frappe.db.rollback()
 		contact = frappe.db.get_value("Customer", name, "customer_primary_contact")
 		assert contact and frappe.db.get_value("Contact", contact, "email_id") == "quick@example.com"
+		address = frappe.db.get_value("Customer", name, "customer_primary_address")
+		assert frappe.db.get_value("Address", address, ["address_line1", "city"]) == (
+			"3 quai des Chartrons",
+			"Bordeaux",
+		)
 		assert frappe.db.get_value("Customer", name, "customer_group") == "Commercial"
 		errors = [e for e in desk_page.errors if not is_realtime_noise(e)]
 		assert errors == []
 	finally:
 		frappe.db.rollback()
-		contact = frappe.db.get_value("Customer", name, "customer_primary_contact")
+		contact, address = frappe.db.get_value(
+			"Customer", name, ["customer_primary_contact", "customer_primary_address"]
+		) or (None, None)
 		frappe.db.set_single_value("CRM Settings", "customer_group", None)
 		if frappe.db.exists("Customer", name):
 			frappe.delete_doc("Customer", name, force=True)
 		if contact:
 			frappe.delete_doc("Contact", contact, force=True)
+		if address:
+			frappe.delete_doc("Address", address, force=True)
 		frappe.db.commit()
 
 

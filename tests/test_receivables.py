@@ -192,3 +192,56 @@ def test_the_summary_kept_by_each_document_equals_a_rebuild_from_the_ledger():
 	kept = summary_rows()
 	rebuild_summary()
 	assert summary_rows() == kept
+
+
+def test_create_payment_from_an_invoice_fills_the_amount_and_the_reference(server_url):
+	import requests
+
+	from tests.receivables import purge, purge_masters
+	from tests.users import make_user, remove_user
+
+	data = setup_customer()
+	customer = data.customer
+	inv = invoice(customer, data.company, data.item, rate=250)
+	saved = None
+	user = make_user("Accounts User")
+	frappe.utils.password.update_password(user, "Payment-map-1234!")
+	frappe.db.commit()
+	session = requests.Session()
+	try:
+		assert session.post(
+			f"{server_url}/api/method/login", data={"usr": user, "pwd": "Payment-map-1234!"}
+		).ok
+		response = session.post(
+			f"{server_url}/api/method/frappe.model.mapper.make_mapped_doc",
+			data={"method": "crm_app.api.receivables.make_payment_entry", "source_name": inv.name},
+		)
+		assert response.status_code == 200, response.text[:500]
+		payment = response.json()["message"]
+		assert (payment["party_type"], payment["party"], payment["payment_type"]) == (
+			"Customer",
+			customer,
+			"Receive",
+		)
+		assert payment["paid_amount"] == 250 and payment["currency"] == inv.currency
+		assert [(r["reference_name"], r["allocated_amount"]) for r in payment["references"]] == [
+			(inv.name, 250)
+		]
+		# saved as it comes, it settles the invoice
+		saved = frappe.get_doc(payment).insert()
+		saved.submit()
+		frappe.db.commit()
+		assert frappe.db.get_value("Sales Invoice", inv.name, "outstanding_amount") == 0
+		# nothing left to pay: a clear refusal, not an empty payment
+		again = session.post(
+			f"{server_url}/api/method/frappe.model.mapper.make_mapped_doc",
+			data={"method": "crm_app.api.receivables.make_payment_entry", "source_name": inv.name},
+		)
+		assert again.status_code == 417 and "NothingToPayError" in again.text
+	finally:
+		remove_user(user)
+		if saved:
+			purge("Payment Entry", [saved.name])
+		purge("Sales Invoice", [inv.name])
+		purge_masters([customer], [data.group], [data.item], [data.company])
+		frappe.db.commit()

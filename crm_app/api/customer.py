@@ -3,8 +3,8 @@
 import frappe
 from frappe import _
 
-from crm_app.api.arguments import json_object, name_list, strict_arguments
-from crm_app.customers import defaults, group_changes, leads, national_accounts
+from crm_app.api.arguments import json_object, name_list, require_permission, strict_arguments
+from crm_app.customers import defaults, group_changes, leads, naming, national_accounts
 from crm_app.input_checks import ensure_exists
 
 
@@ -56,3 +56,20 @@ def get_national_account(customer: str) -> dict:
 def make_customer_from_lead(source_name: str):
 	frappe.get_doc("Lead", source_name).check_permission("read")
 	return leads.customer_from_lead(source_name)
+
+
+@frappe.whitelist()
+@strict_arguments
+def get_new_customer_defaults() -> dict:
+	"""The group and territory a new customer starts with (the desk's new form and quick entry)."""
+	require_permission("Customer", "create")
+	return naming.new_customer_defaults()
+
+
+@frappe.whitelist()
+@strict_arguments
+def get_customer_status(customer: str) -> dict:
+	"""Whether a customer is frozen (and why) or disabled, for the forms that pick it: known to anyone who
+	reads the customer, though the freeze fields may be at a permlevel the user does not read."""
+	frappe.get_doc("Customer", customer).check_permission("read")
+	return frappe.db.get_value("Customer", customer, ["is_frozen", "freeze_reason", "disabled"], as_dict=True)

@@ -67,6 +67,15 @@ def get_group_trends(
 
 @frappe.whitelist()
 @strict_arguments
+def make_payment_entry(source_name: str):
+	"""Sales Invoice > Create > Payment: a new Payment Entry for what the invoice still owes."""
+	frappe.get_doc("Sales Invoice", source_name).check_permission("read")
+	require_permission("Payment Entry", "create")
+	return invoicing.payment_for_invoice(source_name)
+
+
+@frappe.whitelist()
+@strict_arguments
 def get_customer_overview(customer: str) -> dict:
 	frappe.get_doc("Customer", customer).check_permission("read")
 	return customer_overview(customer)

@@ -16,6 +16,10 @@ class InvalidQuantityError(frappe.ValidationError):
 	pass
 
 
+class NothingToPayError(frappe.ValidationError):
+	pass
+
+
 def customer_defaults(customer: str, company: str | None) -> dict:
 	"""What a new invoice takes from its customer: price list, payment terms (values in force),
 	currency, territory, group and print language."""
@@ -155,3 +159,37 @@ def make_payment_schedule(doc) -> None:
 			},
 		)
 	doc.due_date = max(getdate(row.due_date) for row in doc.payment_schedule)
+
+
+def payment_for_invoice(invoice_name: str):
+	"""A new Payment Entry receiving what a submitted invoice still owes, allocated to it (the invoice's
+	Create > Payment). Not saved: the user checks it and saves."""
+	invoice = frappe.get_doc("Sales Invoice", invoice_name)
+	if invoice.docstatus != 1 or invoice.is_return or flt(invoice.outstanding_amount) <= 0:
+		frappe.throw(_("Sales Invoice {0} has nothing left to pay").format(invoice.name), NothingToPayError)
+	payment = frappe.new_doc("Payment Entry")
+	payment.update(
+		{
+			"payment_type": "Receive",
+			"party_type": "Customer",
+			"party": invoice.customer,
+			"party_name": invoice.get("customer_name")
+			or frappe.db.get_value("Customer", invoice.customer, "customer_name"),
+			"company": invoice.company,
+			"currency": invoice.currency,
+			"posting_date": frappe.utils.nowdate(),
+			"paid_amount": invoice.outstanding_amount,
+		}
+	)
+	payment.append(
+		"references",
+		{
+			"reference_doctype": "Sales Invoice",
+			"reference_name": invoice.name,
+			"due_date": invoice.due_date,
+			"outstanding_amount": invoice.outstanding_amount,
+			"allocated_amount": invoice.outstanding_amount,
+			"currency": invoice.currency,
+		},
+	)
+	return payment

@@ -4,3 +4,4 @@ import "./values_in_force";
 import "./customer_overview";
 import "./reports";
 import "./breadcrumbs";
+import "./customer_status";

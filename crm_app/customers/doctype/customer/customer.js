@@ -16,16 +16,16 @@ frappe.ui.form.on("Customer", {
 
 	onload(frm) {
 		if (frm.is_new()) {
-			frappe.db.get_doc("CRM Settings").then((settings) => {
-				for (const field of ["customer_group", "territory"]) {
-					if (!frm.doc[field] && settings[field]) frm.set_value(field, settings[field]);
-				}
-			});
+			crm_app.set_new_customer_defaults(
+				(field) => frm.doc[field],
+				(field, value) => frm.set_value(field, value)
+			);
 		}
 	},
 
 	refresh(frm) {
 		if (frm.is_new()) return;
+		crm_app.flag_customer_status(frm, frm.doc.name);
 		crm_app.show_values_in_force(frm);
 		crm_app.show_customer_overview(frm);
 		if (frm.doc.is_group) {

@@ -16,43 +16,58 @@ frappe.ui.form.on("Customer Group", {
 });
 
 // Sage's way: preview who follows the change and who keeps an own value, then apply to the chosen ones.
+// What is applied is what the preview shows: changing a value after the preview asks for a new one.
+const CHANGEABLE_FIELDS = [
+	{ fieldname: "default_price_list", label: __("Default Price List"), options: "Price List" },
+	{ fieldname: "payment_terms", label: __("Default Payment Terms Template"), options: "Payment Terms Template" },
+];
+
 function change_defaults_dialog(frm) {
 	const dialog = new frappe.ui.Dialog({
 		title: __("Change Defaults for Customers"),
 		fields: [
-			{ fieldtype: "Link", fieldname: "default_price_list", label: __("Default Price List"), options: "Price List" },
-			{
-				fieldtype: "Link",
-				fieldname: "payment_terms",
-				label: __("Default Payment Terms Template"),
-				options: "Payment Terms Template",
-			},
+			...CHANGEABLE_FIELDS.map((field) => ({ ...field, fieldtype: "Link", onchange: () => reset(dialog) })),
 			{ fieldtype: "HTML", fieldname: "preview" },
 		],
-		primary_action_label: __("Preview"),
-		primary_action(values) {
-			const changes = Object.fromEntries(Object.entries(values).filter(([k, v]) => v && k !== "preview"));
-			if (!dialog.previewed) {
-				frappe
-					.call("crm_app.api.customer.preview_group_change", { customer_group: frm.doc.name, changes })
-					.then(({ message }) => {
-						dialog.previewed = changes;
-						dialog.fields_dict.preview.$wrapper.html(preview_table(message));
-						dialog.set_primary_action(__("Apply"), () => apply(dialog, frm));
-					});
-			}
-		},
 	});
+	reset(dialog);
 	dialog.show();
+
+	function reset(dialog) {
+		dialog.previewed = null;
+		dialog.fields_dict.preview.$wrapper.empty();
+		dialog.set_primary_action(__("Preview"), () => preview(dialog));
+	}
+
+	function preview(dialog) {
+		const values = dialog.get_values(true) || {};
+		const changes = Object.fromEntries(
+			CHANGEABLE_FIELDS.map(({ fieldname }) => [fieldname, values[fieldname]]).filter(([, value]) => value)
+		);
+		if (!Object.keys(changes).length) {
+			frappe.msgprint(__("Choose a new value first"));
+			return;
+		}
+		frappe
+			.call("crm_app.api.customer.preview_group_change", { customer_group: frm.doc.name, changes })
+			.then(({ message }) => {
+				dialog.previewed = changes;
+				dialog.fields_dict.preview.$wrapper.html(preview_table(message));
+				dialog.set_primary_action(__("Apply"), () => apply(dialog, frm));
+			});
+	}
 }
 
 function preview_table(rows) {
+	const labels = Object.fromEntries(CHANGEABLE_FIELDS.map((field) => [field.fieldname, field.label]));
+	const escape = (value) => frappe.utils.escape_html(value ?? "");
+	// a customer with its own value keeps it unless the user ticks it
 	const body = rows
 		.map(
 			(r) => `<tr>
-				<td>${r.has_override ? `<input type="checkbox" class="crm-apply" data-customer="${frappe.utils.escape_html(r.customer)}" checked>` : ""}</td>
-				<td>${frappe.utils.escape_html(r.customer)}</td><td>${__(frappe.meta.get_label("Customer", r.field))}</td>
-				<td>${frappe.utils.escape_html(r.current_value ?? "")}</td><td>${frappe.utils.escape_html(r.new_value ?? "")}</td>
+				<td>${r.has_override ? `<input type="checkbox" class="crm-apply" data-customer="${escape(r.customer)}">` : ""}</td>
+				<td>${escape(r.customer)}</td><td>${escape(labels[r.field] || r.field)}</td>
+				<td>${escape(r.current_value)}</td><td>${escape(r.new_value)}</td>
 				<td>${r.has_override ? __("Keeps its own value unless ticked") : __("Follows the group")}</td>
 			</tr>`
 		)
@@ -77,6 +92,10 @@ function apply(dialog, frm) {
 			frappe.show_alert({
 				message: message.queued
 					? __("Updating {0} customers in the background", [message.customers])
+					: message.customers === 1
+					? __("1 customer updated")
+					: message.customers === 0
+					? __("Group updated; no customer had to change")
 					: __("{0} customers updated", [message.customers]),
 				indicator: "green",
 			});
@@ -91,7 +110,10 @@ async function show_members_and_statistics(frm) {
 		"{0} customers in this group",
 		[count]
 	)}</a></p>`;
-	const { message: fiscal_year } = await frappe.call("crm_app.api.receivables.get_default_fiscal_year");
+	// the statistics come from the ledger: only for the roles that read it
+	const { message: fiscal_year } = frappe.model.can_read("Customer Ledger Entry")
+		? await frappe.call("crm_app.api.receivables.get_default_fiscal_year")
+		: {};
 	if (fiscal_year) {
 		const { message: stats } = await frappe.call("crm_app.api.receivables.get_statistics", {
 			fiscal_year,

@@ -12,7 +12,12 @@ frappe.ui.form.on("Payment Entry", {
 		}));
 	},
 
+	party(frm) {
+		crm_app.flag_customer_status(frm, (frm.doc.party_type || "Customer") === "Customer" && frm.doc.party);
+	},
+
 	refresh(frm) {
+		if (frm.doc.docstatus === 0) frm.trigger("party");
 		if (frm.doc.docstatus === 0 && frm.doc.party && frm.doc.payment_type === "Receive") {
 			frm.add_custom_button(__("Get Outstanding Invoices"), () => get_outstanding_invoices(frm));
 		}

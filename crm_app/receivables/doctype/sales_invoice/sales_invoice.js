@@ -11,6 +11,7 @@ frappe.ui.form.on("Sales Invoice", {
 	},
 
 	customer(frm) {
+		crm_app.flag_customer_status(frm, frm.doc.customer);
 		if (!frm.doc.customer) return;
 		// the customer's values in force: price list, payment terms, currency, territory, group, language
 		frappe
@@ -34,15 +35,14 @@ frappe.ui.form.on("Sales Invoice", {
 	},
 
 	refresh(frm) {
+		if (frm.doc.docstatus === 0) crm_app.flag_customer_status(frm, frm.doc.customer);
 		if (frm.doc.docstatus === 1 && !frm.doc.is_return && frm.doc.outstanding_amount > 0) {
 			frm.add_custom_button(
 				__("Payment"),
 				() =>
-					frappe.new_doc("Payment Entry", {
-						party: frm.doc.customer,
-						company: frm.doc.company,
-						currency: frm.doc.currency,
-						paid_amount: frm.doc.outstanding_amount,
+					frappe.model.open_mapped_doc({
+						method: "crm_app.api.receivables.make_payment_entry",
+						frm,
 					}),
 				__("Create")
 			);

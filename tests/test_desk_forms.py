@@ -1,0 +1,116 @@
+"""The forms of issue 9 in Chromium: invoice status, invoice to payment, a frozen customer flagged when
+picked, and the group's "Change Defaults for Customers" dialog."""
+
+import frappe
+import pytest
+
+from tests import test_desk
+from tests.fixtures import make_price_list
+from tests.receivables import invoice, purge, purge_masters, setup_customer
+from tests.test_desk import ARTIFACTS, is_realtime_noise
+
+desk_page = test_desk.desk_page  # the fixture: a desk logged in as Administrator
+
+
+@pytest.fixture
+def sold():
+	"""A customer with a submitted invoice (committed: the browser's server reads it)."""
+	data = setup_customer()
+	data.invoice = invoice(data.customer, data.company, data.item, rate=120).name
+	frappe.db.commit()
+	yield data
+	purge("Payment Entry", frappe.get_all("Payment Entry", {"party": data.customer}, pluck="name"))
+	purge("Sales Invoice", [data.invoice])
+	purge_masters([data.customer], [data.group], [data.item], [data.company])
+	frappe.db.commit()
+
+
+def wait_form(page, doctype):
+	page.wait_for_function(
+		"dt => window.cur_frm && cur_frm.doctype === dt && cur_frm.doc && !frappe.request.ajax_count",
+		arg=doctype,
+		timeout=30_000,
+	)
+	page.wait_for_timeout(500)
+
+
+def errors_of(page):
+	return [e for e in page.errors if not is_realtime_noise(e)]
+
+
+def test_invoice_status_shows_in_list_and_header_and_payment_comes_filled(desk_page, server_url, sold):
+	status = frappe.db.get_value("Sales Invoice", sold.invoice, "status")
+	assert status in ("Unpaid", "Overdue")
+	desk_page.goto(f"{server_url}/app/sales-invoice?customer={sold.customer}")
+	desk_page.wait_for_selector(f".list-row:has-text('{sold.invoice}') .indicator-pill:has-text('{status}')")
+	desk_page.goto(f"{server_url}/app/sales-invoice/{sold.invoice}")
+	wait_form(desk_page, "Sales Invoice")
+	assert status in desk_page.locator(".page-head .indicator-pill").first.inner_text()
+	desk_page.locator(".inner-group-button button:has-text('Create')").click()
+	desk_page.locator(".inner-group-button .dropdown-item:has-text('Payment')").click()
+	wait_form(desk_page, "Payment Entry")
+	payment = desk_page.evaluate(
+		"() => ({party: cur_frm.doc.party, paid: cur_frm.doc.paid_amount,"
+		" refs: (cur_frm.doc.references || []).map(r => [r.reference_name, r.allocated_amount])})"
+	)
+	assert payment == {"party": sold.customer, "paid": 120, "refs": [[sold.invoice, 120]]}
+	ARTIFACTS.mkdir(exist_ok=True)
+	desk_page.screenshot(path=str(ARTIFACTS / "payment-from-invoice.png"))
+	assert errors_of(desk_page) == []
+
+
+def test_a_frozen_customer_is_flagged_when_picked_on_an_invoice(desk_page, server_url, sold):
+	frappe.db.set_value("Customer", sold.customer, {"is_frozen": 1, "freeze_reason": "Litige"})
+	frappe.db.commit()
+	desk_page.goto(f"{server_url}/app/sales-invoice/new")
+	wait_form(desk_page, "Sales Invoice")
+	desk_page.evaluate("c => cur_frm.set_value('customer', c)", sold.customer)
+	intro = desk_page.locator(".form-intro-area, .form-message").filter(has_text="frozen").first
+	intro.wait_for(timeout=30_000)
+	assert "Litige" in intro.inner_text()
+	# and on the customer's own form
+	desk_page.goto(f"{server_url}/app/customer/{sold.customer}")
+	wait_form(desk_page, "Customer")
+	desk_page.locator(".form-intro-area, .form-message").filter(has_text="frozen").first.wait_for(
+		timeout=30_000
+	)
+	assert [e for e in errors_of(desk_page) if "frozen" not in e] == []
+
+
+def test_change_defaults_applies_what_the_preview_shows(desk_page, server_url, sold):
+	own, first, second = make_price_list(), make_price_list(), make_price_list()
+	frappe.db.set_value("Customer", sold.customer, "default_price_list", own)
+	frappe.db.commit()
+	try:
+		desk_page.goto(f"{server_url}/app/customer-group/{sold.group}")
+		wait_form(desk_page, "Customer Group")
+		desk_page.locator("button:has-text('Change Defaults for Customers')").click()
+		dialog = desk_page.locator(".modal.show")
+		desk_page.wait_for_function("() => window.cur_dialog && cur_dialog.fields_dict.default_price_list")
+		desk_page.evaluate("v => cur_dialog.set_value('default_price_list', v)", first)
+		dialog.locator("button.btn-primary:has-text('Preview')").click()
+		table = dialog.locator("table")
+		table.wait_for(timeout=30_000)
+		assert "Default Price List" in table.inner_text() and "default_price_list" not in table.inner_text()
+		box = dialog.locator("input.crm-apply")
+		assert box.count() == 1 and not box.is_checked()  # the customer's own value is kept unless ticked
+		# another value after the preview: the preview is gone and must be redone
+		desk_page.evaluate("v => cur_dialog.set_value('default_price_list', v)", second)
+		dialog.locator("button.btn-primary:has-text('Preview')").wait_for(timeout=10_000)
+		assert dialog.locator("table").count() == 0
+		dialog.locator("button.btn-primary:has-text('Preview')").click()
+		dialog.locator("table").wait_for(timeout=30_000)
+		assert desk_page.evaluate("() => cur_dialog.previewed.default_price_list") == second
+		dialog.locator("button.btn-primary:has-text('Apply')").click()
+		dialog.wait_for(state="detached", timeout=30_000)
+		frappe.db.rollback()
+		assert frappe.db.get_value("Customer Group", sold.group, "default_price_list") == second
+		assert frappe.db.get_value("Customer", sold.customer, "default_price_list") == own
+		assert errors_of(desk_page) == []
+	finally:
+		frappe.db.rollback()
+		frappe.db.set_value("Customer", sold.customer, "default_price_list", None)
+		frappe.db.set_value("Customer Group", sold.group, "default_price_list", None)
+		for name in (own, first, second):
+			frappe.delete_doc("Price List", name, force=True)
+		frappe.db.commit()
