@@ -1,6 +1,7 @@
 """Every string a person sees has its French line in crm_app/translations/fr.csv."""
 
 import csv
+import html
 import json
 import re
 from pathlib import Path
@@ -35,10 +36,39 @@ def visible_strings() -> set[str]:
 				)
 		for permission in doc.get("permissions", []):
 			strings.add(permission["role"])
+	strings |= desk_record_strings()
 	for path in [*APP.rglob("*.py"), *APP.rglob("*.js")]:
 		strings.update(match.group("text") for match in MESSAGE.finditer(path.read_text()))
 	strings.update(line.strip() for line in (APP / "modules.txt").read_text().splitlines() if line.strip())
 	return strings
+
+
+def desk_record_strings() -> set[str]:
+	"""What the app's reports, workspace, number cards, charts and seeded records show by name."""
+	strings = set()
+	for path in APP.glob("*/report/*/*.json"):
+		strings.add(json.loads(path.read_text())["report_name"])
+	for path in APP.glob("*/workspace/*/*.json"):
+		workspace = json.loads(path.read_text())
+		strings.add(workspace["label"])
+		for row in [*workspace.get("links", []), *workspace.get("shortcuts", [])]:
+			strings.add(row["label"])
+		for block in json.loads(workspace["content"]):
+			if block["type"] == "header":
+				strings.add(html.unescape(re.sub(r"<[^>]+>", "", block["data"]["text"])).strip())
+	for path in APP.glob("*/number_card/*/*.json"):
+		strings.add(json.loads(path.read_text())["label"])
+	for path in APP.glob("*/dashboard_chart/*/*.json"):
+		strings.add(json.loads(path.read_text())["chart_name"])
+	for path in (APP / "fixtures" / "seeds").glob("*.json"):
+		seed = json.loads(path.read_text())
+		name_field = frappe_scrub(seed["doctype"]) + "_name"
+		strings.update(record[name_field] for record in seed["records"] if record.get(name_field))
+	return strings
+
+
+def frappe_scrub(text: str) -> str:
+	return text.replace(" ", "_").replace("-", "_").lower()
 
 
 def test_every_visible_string_has_a_french_line():

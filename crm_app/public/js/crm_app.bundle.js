@@ -4,4 +4,5 @@ import "./values_in_force";
 import "./customer_overview";
 import "./reports";
 import "./breadcrumbs";
+import "./workspace";
 import "./customer_status";

@@ -60,7 +60,7 @@ def execute(filters=None):
 	chart = {
 		"data": {
 			"labels": [formatdate(p["start"], "MMM yy") for p in periods],
-			"datasets": [{"name": group, "values": values} for group, values in trends["series"].items()],
+			"datasets": [{"name": _(group), "values": values} for group, values in trends["series"].items()],
 		},
 		"type": "line",
 	}

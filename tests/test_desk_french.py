@@ -1,0 +1,96 @@
+"""The app's screens in French (issue 9): a user whose language is French sees the workspace, a customer
+form and the three reports with no English string the translations know a French line for, and amounts
+in the company's currency. Screenshots land in test-artifacts/ (fr-*.png) for a person to look at."""
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import frappe
+import pytest
+from frappe.utils.password import update_password
+
+import crm_app
+from tests.receivables import invoice, make_fiscal_year, purge, purge_masters, setup_customer
+from tests.test_desk import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, is_realtime_noise, log_in
+from tests.test_desk_roles import settle
+from tests.users import make_user, remove_user
+
+PASSWORD = "Desk-french-pass-1234!"
+
+
+def english_with_french_line() -> set[str]:
+	"""Every English source string that Frappe's or the app's fr.csv translates to something else."""
+	strings = set()
+	for path in (
+		Path(frappe.get_app_path("frappe", "translations", "fr.csv")),
+		Path(crm_app.__file__).parent / "translations" / "fr.csv",
+	):
+		with open(path, encoding="utf-8") as f:
+			strings.update(row[0] for row in csv.reader(f) if len(row) > 1 and row[1] and row[0] != row[1])
+	return strings
+
+
+@pytest.fixture(scope="module")
+def french_user():
+	fiscal_year = make_fiscal_year()
+	data = setup_customer()
+	data.invoice = invoice(data.customer, data.company, data.item, rate=1200).name
+	user = make_user("CRM Manager", "Sales Manager", "Accounts Manager")
+	frappe.db.set_value("User", user, "language", "fr")
+	# Frappe's own first-visit tours (English, Frappe's records) are not the app's screens
+	tours = frappe.get_all("Form Tour", {"ui_tour": 1}, pluck="name")
+	frappe.db.set_value(
+		"User", user, "onboarding_status", json.dumps({t: {"is_complete": True} for t in tours})
+	)
+	update_password(user, PASSWORD)
+	frappe.db.commit()
+	yield frappe._dict(user=user, fiscal_year=fiscal_year, **data)
+	remove_user(user)
+	purge("Sales Invoice", [data.invoice])
+	purge_masters([data.customer], [data.group], [data.item], [data.company])
+	frappe.db.commit()
+
+
+def screens(data):
+	return {
+		"workspace": "/app/crm",
+		"customer": f"/app/customer/{data.customer}",
+		"statistics": f"/app/query-report/Customer Group Statistics?fiscal_year={data.fiscal_year}"
+		"&customer_group=All Customer Groups",
+		"trends": f"/app/query-report/Customer Group Trends?fiscal_year={data.fiscal_year}",
+		"variance": f"/app/query-report/Sales Target Variance?fiscal_year={data.fiscal_year}",
+	}
+
+
+def test_the_apps_screens_are_in_french(server_url, french_user):
+	from playwright.sync_api import sync_playwright
+
+	english = english_with_french_line()
+	found = {}
+	with sync_playwright() as playwright:
+		browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+		page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+		log_in(page, server_url, french_user.user, PASSWORD)
+		settle(page)
+		ARTIFACTS.mkdir(exist_ok=True)
+		for key, route in screens(french_user).items():
+			page.goto(f"{server_url}{route}")
+			settle(page)
+			if "query-report" in route:  # its rows drawn
+				page.locator(
+					".page-container:visible .dt-row-0, .page-container:visible .no-result:visible"
+				).first.wait_for(timeout=30_000)
+			page.wait_for_timeout(1500)  # charts drawn
+			text = page.locator(".page-container:visible, .layout-main-section:visible").first.inner_text()
+			page.screenshot(path=str(ARTIFACTS / f"fr-{key}.png"), full_page=True)
+			lines = {line.strip() for line in re.split(r"[\n\t]", text) if line.strip()}
+			untranslated = sorted(lines & english)
+			if untranslated:
+				found[key] = untranslated
+			assert "د.إ" not in text, f"{key}: an amount in dirham"
+		errors = [e for e in page.errors if not is_realtime_noise(e)]
+		browser.close()
+	assert not found, found
+	assert errors == []
