@@ -61,6 +61,7 @@ def world(server_url):
 		customers=customers,
 		invoices=invoices,
 		tops=[chain[0] for chain in chains],
+		regions=regions,
 		company=company.name,
 		fiscal_year=fiscal_year,
 		price_list=price_list,
@@ -266,3 +267,34 @@ def test_a_role_without_the_ledger_is_refused_statistics_with_a_403(world, serve
 		params={"fiscal_year": world.fiscal_year, "customer_group": get_root_of("Customer Group")},
 	)
 	assert response.status_code == 403, response.text[:300]
+
+
+def test_a_scoped_user_sees_the_targets_of_their_territory_only(world, server_url):
+	root = get_root_of("Sales Target")
+	inside, outside = (
+		make_node(
+			"Sales Target",
+			unique(f"Scope {key} target"),
+			root,
+			is_group=0,
+			fiscal_year=world.fiscal_year,
+			target_amount=500,
+			territory=territory,
+		).name
+		for key, territory in (("in", world.regions[0]), ("out", world.regions[1]))
+	)
+	frappe.db.commit()
+	try:
+		result = call(
+			world.sessions["territory"],
+			server_url,
+			"crm_app.api.sales_targets.get_target_vs_actual",
+			fiscal_year=world.fiscal_year,
+		)
+		shown = {node["sales_target"] for node in result["nodes"]}
+		assert inside in shown
+		assert outside not in shown
+	finally:
+		for name in (inside, outside):
+			frappe.delete_doc("Sales Target", name, force=True)
+		frappe.db.commit()

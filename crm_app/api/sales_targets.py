@@ -40,6 +40,7 @@ def get_territory_targets(territory: str, fiscal_year: str | None = None) -> lis
 	return [
 		{"fiscal_year": t.fiscal_year, "currency": result["currency"], **result["nodes"][0]}
 		for t, result in results
+		if result["nodes"] and result["nodes"][0]["sales_target"] == t.name  # one the user may read
 	]
 
 

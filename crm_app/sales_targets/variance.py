@@ -127,8 +127,13 @@ def target_vs_actual(fiscal_year: str, period: str = "Monthly", root: str | None
 		{"period": i + 1, "start": months[i * size], "end": add_days(add_months(months[i * size], size), -1)}
 		for i in range(12 // size)
 	]
+	# a user limited by user permissions (territory, group, ...) sees the targets they may read; a group's
+	# figures still roll up its whole subtree, as its target does
+	readable = set(frappe.get_list("Sales Target", filters=filters, pluck="name"))
 	out = []
 	for node in nodes:
+		if node.name not in readable:
+			continue
 		rows = []
 		for i, p in enumerate(periods):
 			window = slice(i * size, (i + 1) * size)
