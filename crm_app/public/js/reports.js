@@ -5,6 +5,16 @@ frappe.provide("crm_app");
 // runs once, with it (set after the first run, it made the report draw twice at once).
 crm_app.default_fiscal_year = () => frappe.boot.crm_app?.default_fiscal_year;
 
+// The reports' required Fiscal Year filter, defaulting to that year.
+crm_app.fiscal_year_filter = () => ({
+	fieldname: "fiscal_year",
+	label: __("Fiscal Year"),
+	fieldtype: "Link",
+	options: "Fiscal Year",
+	reqd: 1,
+	default: crm_app.default_fiscal_year(),
+});
+
 // Fill an empty "fiscal_year" filter (a fiscal year made since login) with the fiscal year containing today (else the latest).
 crm_app.set_default_fiscal_year = (report) =>
 	frappe.call("crm_app.api.receivables.get_default_fiscal_year").then(({ message }) => {

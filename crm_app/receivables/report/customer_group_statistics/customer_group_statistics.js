@@ -3,14 +3,7 @@
 
 frappe.query_reports["Customer Group Statistics"] = {
 	filters: [
-		{
-			fieldname: "fiscal_year",
-			label: __("Fiscal Year"),
-			fieldtype: "Link",
-			options: "Fiscal Year",
-			reqd: 1,
-			default: crm_app.default_fiscal_year(),
-		},
+		crm_app.fiscal_year_filter(),
 		{ fieldname: "customer_group", label: __("Customer Group"), fieldtype: "Link", options: "Customer Group" },
 		{ fieldname: "customer", label: __("Customer"), fieldtype: "Link", options: "Customer" },
 		{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },

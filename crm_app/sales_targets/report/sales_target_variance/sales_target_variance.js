@@ -3,14 +3,7 @@
 
 frappe.query_reports["Sales Target Variance"] = {
 	filters: [
-		{
-			fieldname: "fiscal_year",
-			label: __("Fiscal Year"),
-			fieldtype: "Link",
-			options: "Fiscal Year",
-			reqd: 1,
-			default: crm_app.default_fiscal_year(),
-		},
+		crm_app.fiscal_year_filter(),
 		{
 			fieldname: "period",
 			label: __("Period"),
