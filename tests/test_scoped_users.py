@@ -298,3 +298,25 @@ def test_a_scoped_user_sees_the_targets_of_their_territory_only(world, server_ur
 		for name in (inside, outside):
 			frappe.delete_doc("Sales Target", name, force=True)
 		frappe.db.commit()
+
+
+def test_a_user_limited_to_a_company_is_refused_another_companys_figures(world, server_url):
+	other = make_company("EUR").name
+	frappe.get_doc(
+		{"doctype": "User Permission", "user": world.users["manager"], "allow": "Company", "for_value": other}
+	).insert()
+	frappe.db.commit()
+	try:
+		response = world.sessions["manager"].get(
+			f"{server_url}/api/method/crm_app.api.receivables.get_statistics",
+			params={
+				"fiscal_year": world.fiscal_year,
+				"customer_group": get_root_of("Customer Group"),
+				"company": world.company,
+			},
+		)
+		assert response.status_code == 403, response.text[:300]
+	finally:
+		frappe.db.delete("User Permission", {"user": world.users["manager"], "allow": "Company"})
+		purge_masters(companies=[other])
+		frappe.db.commit()

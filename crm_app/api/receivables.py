@@ -105,8 +105,10 @@ def get_default_fiscal_year() -> str | None:
 
 
 def check_scope(company: str | None = None, currency: str | None = None) -> None:
-	"""A company or currency given as a filter must exist (a typo would otherwise read as no figures)."""
+	"""A company or currency given as a filter must exist (a typo would otherwise read as no figures), and
+	a user limited to some companies may not ask for another's figures."""
 	if company:
 		ensure_exists("Company", company)
+		frappe.get_doc("Company", company).check_permission("read")
 	if currency:
 		ensure_exists("Currency", currency)

@@ -14,7 +14,20 @@ class MonthlyDistributionPercentage(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		month: DF.Data
+		month: DF.Literal[
+			"January",
+			"February",
+			"March",
+			"April",
+			"May",
+			"June",
+			"July",
+			"August",
+			"September",
+			"October",
+			"November",
+			"December",
+		]
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
