@@ -1,8 +1,9 @@
-"""Time Frappe's rebuild_tree on Customer Group with this app's index on the parent link, side by side
-with stock Frappe's schema (no index on the parent link), in the same run.
+"""Time the app's one-pass tree rebuild against Frappe's rebuild_tree (with this app's index on the parent
+link, and on stock Frappe's schema without it), on the same tree in the same run; then the one pass alone
+on a larger tree.
 
 Run from the repo (after `make test` or dev/setup.sh):
-    .bench/frappe-bench/env/bin/python benchmarks/rebuild_tree.py [--nodes 5000] [--repeat 3]
+    .bench/frappe-bench/env/bin/python benchmarks/rebuild_tree.py [--nodes 20000] [--large 100000]
 
 It works on the test site (FRAPPE_SITE, default test.localhost), adds the nodes under a benchmark group,
 and removes them, restores the index and rebuilds the tree when it ends, even on failure.
@@ -13,6 +14,7 @@ import random
 import statistics
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 import frappe
@@ -20,6 +22,8 @@ from frappe.utils.nestedset import rebuild_tree
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from crm_app.tree_rebuild import check_tree
+from crm_app.tree_rebuild import rebuild_tree as one_pass_rebuild
 from tests.conftest import connect_site
 
 TABLE = "tabCustomer Group"
@@ -61,45 +65,77 @@ def parent_index_exists() -> bool:
 	return bool(frappe.db.sql(f"show index from `{TABLE}` where Column_name = %s", PARENT))
 
 
-def time_rebuild(repeat: int) -> list[float]:
+def scramble() -> None:
+	"""Zero the benchmark nodes' bounds, so every rebuild has the whole subtree to write."""
+	frappe.db.sql(f"update `{TABLE}` set lft = 0, rgt = 0, old_parent = '' where name like %s", PREFIX + "%")
+	frappe.db.commit()
+
+
+def time_rebuild(rebuild, repeat: int) -> list[float]:
 	times = []
 	for _ in range(repeat):
+		scramble()
 		start = time.perf_counter()
-		rebuild_tree("Customer Group", PARENT)
+		rebuild()
 		times.append(time.perf_counter() - start)
 		frappe.db.commit()
+	assert not check_tree("Customer Group"), "the rebuilt tree is not exact"
 	return times
+
+
+def one_pass_with_peak_memory(repeat: int) -> tuple[list[float], float]:
+	tracemalloc.start()
+	times = time_rebuild(lambda: one_pass_rebuild("Customer Group"), repeat)
+	peak = tracemalloc.get_traced_memory()[1] / 2**20
+	tracemalloc.stop()
+	return times, peak
 
 
 def main():
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	parser.add_argument("--nodes", type=int, default=5000)
+	parser.add_argument("--nodes", type=int, default=20000, help="tree size for the side-by-side run")
+	parser.add_argument("--large", type=int, default=100000, help="tree size for the one-pass run alone")
 	parser.add_argument("--repeat", type=int, default=3)
+	parser.add_argument("--stock-repeat", type=int, default=1, help="stock runs (minutes each at 20,000)")
 	args = parser.parse_args()
 
 	connect_site()
 	root = frappe.db.get_value("Customer Group", {PARENT: ("is", "not set")}, "name")
 	assert parent_index_exists(), "run the app's migrate first: the parent link should be indexed"
+	stock_call = lambda: rebuild_tree("Customer Group", PARENT)  # noqa: E731
 	try:
 		make_nodes(args.nodes, root)
 		total = frappe.db.count("Customer Group")
-		indexed = time_rebuild(args.repeat)
+		one_pass, peak = one_pass_with_peak_memory(args.repeat)
+		indexed = time_rebuild(stock_call, args.stock_repeat)
 		frappe.db.sql_ddl(f"alter table `{TABLE}` drop index `{PARENT}`")
-		stock = time_rebuild(args.repeat)
+		stock = time_rebuild(stock_call, args.stock_repeat)
+		frappe.db.sql_ddl(f"alter table `{TABLE}` add index `{PARENT}` (`{PARENT}`)")
+		frappe.db.sql(f"delete from `{TABLE}` where name like %s", PREFIX + "%")
+		make_nodes(args.large, root)
+		large_total = frappe.db.count("Customer Group")
+		large, large_peak = one_pass_with_peak_memory(args.repeat)
 	finally:
 		frappe.db.rollback()
 		frappe.db.sql(f"delete from `{TABLE}` where name like %s", PREFIX + "%")
 		frappe.db.commit()
 		if not parent_index_exists():
 			frappe.db.sql_ddl(f"alter table `{TABLE}` add index `{PARENT}` (`{PARENT}`)")
-		rebuild_tree("Customer Group", PARENT)
+		one_pass_rebuild("Customer Group")
 		frappe.db.commit()
 		frappe.destroy()
 
-	print(f"rebuild_tree of Customer Group, {total} nodes, {args.repeat} runs each")
-	print(f"  crm_app (parent link indexed): median {statistics.median(indexed):8.3f} s  runs {indexed}")
-	print(f"  stock Frappe (no parent index): median {statistics.median(stock):8.3f} s  runs {stock}")
-	print(f"  ratio stock / crm_app: {statistics.median(stock) / statistics.median(indexed):.1f}x")
+	median = statistics.median
+	print(f"Rebuild of the Customer Group tree, {total} nodes (every node's bounds to write)")
+	print(f"  crm_app one pass:                  median {median(one_pass):8.3f} s  runs {one_pass}")
+	print(f"  Frappe rebuild_tree, parent index: median {median(indexed):8.3f} s  runs {indexed}")
+	print(f"  Frappe rebuild_tree, stock schema: median {median(stock):8.3f} s  runs {stock}")
+	print(f"  ratio stock / one pass: {median(stock) / median(one_pass):.0f}x")
+	print(f"  ratio stock with index / one pass: {median(indexed) / median(one_pass):.0f}x")
+	print(f"  peak Python memory of the one pass: {peak:.1f} MiB")
+	print(f"Rebuild of the Customer Group tree, {large_total} nodes, one pass")
+	print(f"  crm_app one pass:                  median {median(large):8.3f} s  runs {large}")
+	print(f"  peak Python memory of the one pass: {large_peak:.1f} MiB")
 
 
 if __name__ == "__main__":

@@ -43,4 +43,43 @@ def rebuild_target_actuals(context):
 	run_on_site(context, "Recounting sales target actuals", rebuild_actuals, "{0} targets recounted.")
 
 
+@crm.command("rebuild-tree")
+@click.argument("doctype")
+@pass_context
+def rebuild_tree(context, doctype):
+	"""Recompute a tree's nested-set bounds in one pass (Customer Group, Territory, Customer, ...)."""
+	from crm_app.tree_rebuild import rebuild_tree as rebuild
+
+	check_tree_doctype(doctype)
+	run_on_site(context, f"Rebuilding the {doctype} tree", lambda: rebuild(doctype), "{0} nodes changed.")
+
+
+@crm.command("check-tree")
+@click.argument("doctype")
+@pass_context
+def check_tree(context, doctype):
+	"""Report what is wrong with a stored tree (exit code 1 when something is)."""
+	from crm_app.tree_rebuild import check_tree as check
+
+	check_tree_doctype(doctype)
+	problems = []
+	run_on_site(
+		context,
+		f"Checking the {doctype} tree",
+		lambda: problems.extend(check(doctype)) or len(problems),
+		"{0} problems.",
+	)
+	for problem in problems[:50]:
+		click.echo(f"  {problem}")
+	if problems:
+		raise SystemExit(1)
+
+
+def check_tree_doctype(doctype: str) -> None:
+	from crm_app.api.tree import TREE_DOCTYPES
+
+	if doctype not in TREE_DOCTYPES:
+		raise click.BadParameter(f"{doctype} is not one of: {', '.join(TREE_DOCTYPES)}", param_hint="DOCTYPE")
+
+
 commands = [crm]
