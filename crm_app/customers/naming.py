@@ -55,9 +55,32 @@ def free_customer_name(base: str, taken_too: str | None = None) -> str:
 	taken = homonym_suffixes(base)
 	if taken_too:
 		taken |= homonym_suffixes_of(base, taken_too)
-	if 0 not in taken:
-		return base
-	return f"{base}-{max(taken) + 1}"
+	return next_free_name(base, {base: taken})
+
+
+def next_free_name(base: str, index: dict[str, set[int]]) -> str:
+	"""The homonym rule: `base` if no name takes it, else `base-n`, n one past the highest suffix in use.
+	`index`: base -> suffixes in use (0 for the base itself), see `homonym_index`."""
+	base = base.strip()
+	suffixes = index.get(base)
+	return f"{base}-{max(suffixes) + 1}" if suffixes and 0 in suffixes else base
+
+
+def homonym_index(names) -> dict[str, set[int]]:
+	"""Base -> suffixes in use, for many names at once (a bulk import names its rows against it)."""
+	index = {}
+	for name in names:
+		take_name(name, index)
+	return index
+
+
+def take_name(name: str, index: dict[str, set[int]]) -> str:
+	"""Record a name as used in the index; returns it."""
+	index.setdefault(name, set()).add(0)
+	base, dash, suffix = name.rpartition("-")
+	if dash and suffix.isdigit():
+		index.setdefault(base, set()).add(int(suffix))
+	return name
 
 
 def homonym_suffixes_of(base: str, name: str) -> set[int]:

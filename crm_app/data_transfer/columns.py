@@ -1,0 +1,45 @@
+"""Which doctype a sheet holds and which field a column is: by ERPNext field name, or by label in English
+or in French, so an ERPNext or Dokos export and a French user's spreadsheet both import unchanged."""
+
+import re
+
+import frappe
+from frappe.model import no_value_fields, table_fields
+
+# the doctypes the import writes, parents before what links to them
+IMPORT_ORDER = ["Territory", "Customer Group", "Sales Person", "Item Group", "Customer"]
+# a column naming the record itself (ERPNext's Data Export calls it "ID")
+NAME_HEADERS = {"name", "id", "identifiant", "nom (id)"}
+
+
+def normalise(header) -> str:
+	text = re.sub(r"\s+", " ", str(header or "")).strip().lower()
+	return text.rstrip("*").strip()  # a mandatory column's marker in some exports
+
+
+def french() -> dict[str, str]:
+	from frappe.translate import get_all_translations
+
+	return get_all_translations("fr") or {}
+
+
+def sheet_doctype(sheet_name: str, translations: dict[str, str]) -> str | None:
+	"""The doctype a sheet or file is named after: `Customer`, `customer`, `Customers`, `Clients`, ..."""
+	wanted = normalise(sheet_name).replace("_", " ")
+	for doctype in IMPORT_ORDER:
+		names = {doctype.lower(), translations.get(doctype, doctype).lower()}
+		if wanted in names | {f"{n}s" for n in names} | {f"{n}x" for n in names}:
+			return doctype
+	return None
+
+
+def column_map(doctype: str, translations: dict[str, str]) -> dict[str, str]:
+	"""Normalised header -> fieldname."""
+	mapping = {header: "name" for header in NAME_HEADERS}
+	for df in frappe.get_meta(doctype).fields:
+		if df.fieldtype in no_value_fields or df.fieldtype in table_fields:
+			continue
+		for header in (df.fieldname, df.label, translations.get(df.label or "")):
+			if header:
+				mapping.setdefault(normalise(header), df.fieldname)
+	return mapping

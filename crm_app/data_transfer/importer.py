@@ -1,0 +1,500 @@
+"""Bulk import of customers and the trees they hang on, with the rules of a single save, written with
+multi-row INSERTs and one tree rebuild per doctype.
+
+Every row is checked first, all sheets together: a link may point to a row of the same file, children
+may come before their parents, and two rows with the same customer name get `Name` and `Name-1`. The
+rules are the app's own functions (CRM Settings and group defaults, homonym naming, field checks, tree
+rules, the freeze rule); they take plain values, so a row is held to what a form save is held to. Then:
+- a dry run reports every bad row (sheet, line, column, translated reason) and writes nothing;
+- by default a single bad row writes nothing at all (all or nothing, in one transaction);
+- `good_rows_only` writes the rows that passed (and none that depends on a bad one);
+- a row whose name exists is skipped, or with `update` its changed columns are written: importing the
+  same file twice changes nothing.
+The trees are written under their locks, as every writer of a tree does.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import frappe
+from frappe import _
+from frappe.utils import cint, now
+
+from crm_app.customers.freeze import validate_freeze
+from crm_app.customers.naming import (
+	by_naming_series,
+	homonym_index,
+	naming_series_name,
+	new_customer_defaults,
+	next_free_name,
+	take_name,
+)
+from crm_app.data_transfer.columns import IMPORT_ORDER, column_map, french, normalise, sheet_doctype
+from crm_app.data_transfer.files import read_sheets
+from crm_app.input_checks import check_value
+from crm_app.locks import lock_tree
+from crm_app.tree_rebuild import compute_bounds, rebuild_tree
+from crm_app.trees import parent_field_of
+
+INSERT_CHUNK = 5000
+TRUE = {"1", "yes", "oui", "true", "vrai", "y", "o", "x"}
+FALSE = {"0", "no", "non", "false", "faux", "n", ""}
+
+
+class InvalidImportError(frappe.ValidationError):
+	pass
+
+
+@dataclass
+class Row:
+	doctype: str
+	sheet: str
+	line: int
+	values: dict
+	name: str | None = None
+	exists: bool = False
+	errors: list = field(default_factory=list)  # (column, message)
+
+	def fail(self, column: str | None, message: str) -> None:
+		self.errors.append((column, message))
+
+
+@dataclass
+class Report:
+	dry_run: bool
+	created: dict = field(default_factory=lambda: defaultdict(int))
+	updated: dict = field(default_factory=lambda: defaultdict(int))
+	unchanged: dict = field(default_factory=lambda: defaultdict(int))
+	errors: list = field(default_factory=list)
+	warnings: list = field(default_factory=list)
+
+	@property
+	def written(self) -> bool:
+		return not self.dry_run and bool(sum(self.created.values()) + sum(self.updated.values()))
+
+	def as_dict(self) -> dict:
+		return {
+			"dry_run": self.dry_run,
+			"created": {k: v for k, v in self.created.items() if v},
+			"updated": {k: v for k, v in self.updated.items() if v},
+			"unchanged": {k: v for k, v in self.unchanged.items() if v},
+			"errors": self.errors,
+			"warnings": self.warnings,
+		}
+
+
+def name_field(doctype: str) -> str:
+	return f"{frappe.scrub(doctype)}_name"
+
+
+def import_files(
+	files: list[tuple[str, bytes]],
+	dry_run: bool = False,
+	update: bool = False,
+	good_rows_only: bool = False,
+	progress=None,
+) -> dict:
+	"""Import (filename, content) files; returns the report. Nothing is committed here: the caller
+	commits (a bench command, a background job) or rolls back."""
+	report = Report(dry_run=dry_run)
+	translations = french()
+	rows = []
+	for filename, content in files:
+		for sheet in read_sheets(content, filename):
+			rows.extend(_rows_of(sheet, translations, report))
+	plan = _Plan(rows, update, translations)
+	plan.check(report)
+	bad = [row for row in rows if row.errors]
+	for row in sorted(bad, key=lambda r: (r.sheet, r.line)):
+		for column, message in row.errors:
+			report.errors.append({"sheet": row.sheet, "row": row.line, "column": column, "message": message})
+	if dry_run or (bad and not good_rows_only):
+		return report.as_dict()
+	plan.write(report, progress)
+	return report.as_dict()
+
+
+def _rows_of(sheet, translations, report) -> list[Row]:
+	doctype = sheet_doctype(sheet.name, translations)
+	if not doctype:
+		report.errors.append(
+			{
+				"sheet": sheet.name,
+				"row": None,
+				"column": None,
+				"message": _("{0}: a sheet must be named after what it holds ({1})").format(
+					sheet.name, ", ".join(IMPORT_ORDER)
+				),
+			}
+		)
+		return []
+	mapping = column_map(doctype, translations)
+	fieldnames = [mapping.get(normalise(header)) for header in sheet.headers]
+	for header, fieldname in zip(sheet.headers, fieldnames, strict=True):
+		if header and not fieldname:
+			report.warnings.append(
+				{
+					"sheet": sheet.name,
+					"column": header,
+					"message": _("Column {0} is not imported").format(header),
+				}
+			)
+	rows = []
+	for index, cells in enumerate(sheet.rows):
+		values = {}
+		for fieldname, cell in zip(fieldnames, cells, strict=False):
+			if fieldname and cell is not None and str(cell).strip() != "":
+				values[fieldname] = cell.strip() if isinstance(cell, str) else cell
+		rows.append(Row(doctype=doctype, sheet=sheet.name, line=index + 2, values=values))
+	return rows
+
+
+class _Plan:
+	"""The rows of every doctype, what exists already, and the checks that need both."""
+
+	def __init__(self, rows: list[Row], update: bool, translations: dict[str, str]):
+		self.update = update
+		self.translations = translations  # French labels of options as well as of columns
+		self.rows = defaultdict(list)
+		for row in rows:
+			self.rows[row.doctype].append(row)
+		self.stored = {}  # doctype -> {name: (parent, is_group)}
+		self._good = {}  # doctype -> {name: row} of the rows without errors, as of the last pass
+
+	def stored_tree(self, doctype: str) -> dict:
+		if doctype not in self.stored:
+			parent = parent_field_of(doctype)
+			self.stored[doctype] = {
+				name: (node_parent, cint(is_group))
+				for name, node_parent, is_group in frappe.db.sql(
+					f"select name, `{parent}`, is_group from `tab{doctype}`"
+				)
+			}
+		return self.stored[doctype]
+
+	def good(self, doctype: str) -> dict[str, Row]:
+		if doctype not in self._good:
+			self._good[doctype] = {
+				row.name: row for row in self.rows.get(doctype, ()) if row.name and not row.errors
+			}
+		return self._good[doctype]
+
+	def node(self, doctype: str, name: str) -> tuple | None:
+		"""(parent, is_group) of a node of the file (its good rows) or of the database."""
+		row = self.good(doctype).get(name)
+		if row:
+			return row.values.get(parent_field_of(doctype)), cint(row.values.get("is_group"))
+		return self.stored_tree(doctype).get(name)
+
+	def check(self, report: Report) -> None:
+		for doctype in IMPORT_ORDER:
+			for row in self.rows.get(doctype, ()):
+				self.check_values(row)
+			self.name_rows(doctype)
+		# links and tree rules between rows: a row that fails may make another fail, until none does
+		while True:
+			failing = sum(bool(row.errors) for rows in self.rows.values() for row in rows)
+			self._good = {}
+			for doctype in IMPORT_ORDER:
+				self.check_links(doctype)
+				self.check_tree(doctype)
+			if sum(bool(row.errors) for rows in self.rows.values() for row in rows) == failing:
+				break
+
+	def check_values(self, row: Row) -> None:
+		meta, type_map = frappe.get_meta(row.doctype), frappe.db.type_map
+		for df in meta.fields:  # a new document's static defaults, as the form would set them
+			if df.default and df.fieldname not in row.values and not str(df.default).startswith((":", "__")):
+				if df.default not in ("Today", "now"):
+					row.values[df.fieldname] = df.default
+		for fieldname, value in list(row.values.items()):
+			df = meta.get_field(fieldname)
+			if not df:
+				continue
+			label = _(df.label or fieldname)
+			try:
+				if df.fieldtype == "Check":
+					text = str(value).strip().lower()
+					if text not in TRUE | FALSE:
+						frappe.throw(_("{0} must be 1 or 0 (yes or no), not {1}").format(label, value))
+					row.values[fieldname] = int(text in TRUE)
+				elif df.fieldtype == "Select" and df.options:
+					options = [o for o in df.options.split("\n") if o]
+					by_label = {
+						**{self.translations.get(o, o).lower(): o for o in options},
+						**{_(o).lower(): o for o in options},
+						**{o.lower(): o for o in options},
+					}
+					if str(value).lower() not in by_label:
+						frappe.throw(
+							_("{0} must be one of {1}, not {2}").format(label, ", ".join(options), value)
+						)
+					row.values[fieldname] = by_label[str(value).lower()]
+				elif df.fieldtype in type_map:
+					check_value(df, value, label, type_map[df.fieldtype])
+			except frappe.ValidationError as error:
+				_forget_message()
+				row.fail(fieldname, str(error))
+		if row.doctype == "Customer":
+			try:
+				validate_freeze(frappe._dict(row.values, name=row.values.get("customer_name")))
+			except frappe.ValidationError as error:
+				_forget_message()
+				row.fail("freeze_reason", str(error))
+		for df in meta.fields:
+			if df.reqd and df.fieldname not in row.values and not self._filled_later(row, df.fieldname):
+				row.fail(df.fieldname, _("{0} is required").format(_(df.label)))
+
+	@staticmethod
+	def _filled_later(row: Row, fieldname: str) -> bool:
+		"""Filled by the naming step: a node's name field from its name, a customer's group and territory
+		from the defaults."""
+		if row.doctype == "Customer":
+			return fieldname in ("customer_group", "territory")
+		return fieldname == name_field(row.doctype) and bool(row.values.get("name"))
+
+	def name_rows(self, doctype: str) -> None:
+		"""Each row's name: the one given (an export's ID), else the tree node's own name field, else for
+		customers the naming rule of CRM Settings; a name twice in the file is refused."""
+		stored = self.stored_tree(doctype)
+		seen = {}
+		if doctype == "Customer":
+			defaults = new_customer_defaults()
+			taken = homonym_index(stored)
+			series = by_naming_series()
+		for row in self.rows.get(doctype, ()):
+			given = row.values.get("name") or (
+				row.values.get(name_field(doctype)) if doctype != "Customer" else None
+			)
+			if doctype != "Customer" and not given:
+				row.fail(name_field(doctype), _("{0} is required").format(_("Name")))
+				continue
+			if doctype == "Customer":
+				for key, value in defaults.items():
+					row.values.setdefault(key, value)
+				if not given:
+					given = (
+						naming_series_name(frappe._dict(row.values, doctype="Customer"))
+						if series
+						else take_name(next_free_name(row.values.get("customer_name", ""), taken), taken)
+					)
+				else:
+					take_name(given, taken)
+			if doctype != "Customer":
+				row.values.setdefault(name_field(doctype), given)
+			if given in seen:
+				row.fail("name", _("{0} is already on line {1}").format(given, seen[given].line))
+				continue
+			seen[given] = row
+			row.name = given
+			row.values["name"] = given
+			row.exists = given in stored
+			if row.exists and not self.update:
+				row.values = {"name": given}  # kept as it is: nothing else to check or write
+
+	def check_links(self, doctype: str) -> None:
+		meta = frappe.get_meta(doctype)
+		links = [df for df in meta.fields if df.fieldtype == "Link" and df.options]
+		wanted = defaultdict(set)
+		for row in self.rows.get(doctype, ()):
+			for df in links:
+				if row.values.get(df.fieldname):
+					wanted[df.options].add(row.values[df.fieldname])
+		known = {target: self._existing(target, values) for target, values in wanted.items()}
+		for row in self.rows.get(doctype, ()):
+			if row.errors:
+				continue
+			for df in links:
+				value = row.values.get(df.fieldname)
+				if value and value not in known[df.options] and value not in self.good(df.options):
+					row.fail(df.fieldname, _("{0} {1} does not exist").format(_(df.options), value))
+			if doctype == "Customer":
+				self._check_customer_places(row)
+
+	def _existing(self, doctype: str, values: set) -> set:
+		if doctype in IMPORT_ORDER:
+			return set(self.stored_tree(doctype)) & values
+		found, values = set(), list(values)
+		for start in range(0, len(values), INSERT_CHUNK):
+			found.update(
+				frappe.get_all(
+					doctype, filters={"name": ("in", values[start : start + INSERT_CHUNK])}, pluck="name"
+				)
+			)
+		return found
+
+	def _check_customer_places(self, row: Row) -> None:
+		"""Customers hang on leaf groups and territories; a branch's head office is a group customer."""
+		for fieldname, doctype in (("customer_group", "Customer Group"), ("territory", "Territory")):
+			node = self.node(doctype, row.values.get(fieldname)) if row.values.get(fieldname) else None
+			if node and node[1]:
+				row.fail(
+					fieldname,
+					_("{0} {1} is a group: choose a {0} under it that is not a group").format(
+						_(doctype), row.values[fieldname]
+					),
+				)
+
+	def check_tree(self, doctype: str) -> None:
+		"""Parents that are groups, one root where the tree has one, and no loop: over the stored tree
+		with the file's rows laid on it."""
+		parent_field = parent_field_of(doctype)
+		rows = [row for row in self.rows.get(doctype, ()) if row.name and not row.errors]
+		if not rows:
+			return
+		stored = self.stored_tree(doctype)
+		roots = [name for name, (parent, _g) in stored.items() if not parent]
+		for row in rows:
+			parent = row.values.get(parent_field) if (self.update or not row.exists) else None
+			if parent:
+				node = self.node(doctype, parent)
+				if node and not node[1]:
+					row.fail(
+						parent_field,
+						_("{0} {1} is not a group, so it cannot have children").format(_(doctype), parent),
+					)
+			elif (
+				not row.exists
+				and doctype != "Customer"
+				and (roots or len([r for r in rows if not r.exists]) > 1)
+			):
+				row.fail(
+					parent_field,
+					_("{0} has a root already ({1}): give {2} a parent").format(
+						_(doctype), ", ".join(roots) or rows[0].name, row.name
+					),
+				)
+		merged = {name: (parent, 0) for name, (parent, _g) in stored.items()}
+		for row in rows:
+			if not row.errors and (self.update or not row.exists):
+				merged[row.name] = (row.values.get(parent_field), 0)
+		_bounds, problems = compute_bounds([(name, parent, 0) for name, (parent, _g) in merged.items()])
+		by_name = {row.name: row for row in rows}
+		for problem in problems:
+			row = by_name.get(problem["name"])
+			if row and not row.errors:
+				message = (
+					_("{0} is its own ancestor through {1}").format(row.name, problem["parent"])
+					if problem["problem"] == "loop"
+					else _("{0} {1} does not exist").format(_(doctype), problem["parent"])
+				)
+				row.fail(parent_field, message)
+
+	def write(self, report: Report, progress=None) -> None:
+		for doctype in IMPORT_ORDER:
+			rows = [row for row in self.rows.get(doctype, ()) if row.name and not row.errors]
+			if not rows:
+				continue
+			lock_tree(doctype)
+			new = [row for row in rows if not row.exists]
+			changed = self._changed(doctype, [row for row in rows if row.exists]) if self.update else []
+			report.unchanged[doctype] += len(rows) - len(new) - len(changed)
+			self._insert(doctype, new, progress)
+			self._update(doctype, changed)
+			moved = bool(changed) and any(parent_field_of(doctype) in row.values for row in changed)
+			if moved or any(row.values.get(parent_field_of(doctype)) for row in new):
+				rebuild_tree(doctype)
+			report.created[doctype] += len(new)
+			report.updated[doctype] += len(changed)
+			if doctype == "Customer":
+				_record_freezes([row for row in [*new, *changed] if row.values.get("is_frozen")])
+
+	def _insert(self, doctype: str, rows: list[Row], progress=None) -> None:
+		if not rows:
+			return
+		parent_field = parent_field_of(doctype)
+		columns = sorted({key for row in rows for key in row.values} - {"lft", "rgt", "old_parent"})
+		stamp, user = now(), frappe.session.user
+		# a new root goes after the others (nothing moves); a tree with new children is rebuilt after
+		end = (frappe.db.sql(f"select ifnull(max(rgt), 0) from `tab{doctype}`")[0][0] or 0) + 1
+		fields = [*columns, "lft", "rgt", "old_parent", "creation", "modified", "owner", "modified_by"]
+		values = []
+		for index, row in enumerate(rows):
+			lft = 0 if row.values.get(parent_field) else end + 2 * index
+			values.append(
+				(
+					*(row.values.get(column) for column in columns),
+					lft,
+					lft + 1 if lft else 0,
+					row.values.get(parent_field) or "",
+					stamp,
+					stamp,
+					user,
+					user,
+				)
+			)
+		for start in range(0, len(values), INSERT_CHUNK):
+			frappe.db.bulk_insert(doctype, fields, values[start : start + INSERT_CHUNK])
+			if progress:
+				progress(min(start + INSERT_CHUNK, len(values)), len(values), _(doctype))
+
+	def _changed(self, doctype: str, rows: list[Row]) -> list[Row]:
+		"""The existing rows whose file values differ from the stored ones."""
+		changed = []
+		for start in range(0, len(rows), INSERT_CHUNK):
+			chunk = rows[start : start + INSERT_CHUNK]
+			columns = sorted({key for row in chunk for key in row.values} - {"name"})
+			if not columns:
+				continue
+			stored = {
+				record.name: record
+				for record in frappe.get_all(
+					doctype, filters={"name": ("in", [row.name for row in chunk])}, fields=["name", *columns]
+				)
+			}
+			for row in chunk:
+				record = stored[row.name]
+				if any(
+					str(record.get(k) or "") != str(v or "") for k, v in row.values.items() if k != "name"
+				):
+					changed.append(row)
+		return changed
+
+	def _update(self, doctype: str, rows: list[Row]) -> None:
+		stamp, user = now(), frappe.session.user
+		for row in rows:
+			values = {k: v for k, v in row.values.items() if k != "name"}
+			frappe.db.set_value(
+				doctype, row.name, {**values, "modified": stamp, "modified_by": user}, update_modified=False
+			)
+
+
+def _forget_message() -> None:
+	"""A caught frappe.throw leaves its message for the response: the report carries it instead."""
+	if frappe.local.message_log:
+		frappe.local.message_log.pop()
+
+
+def _record_freezes(rows: list[Row]) -> None:
+	"""The timeline line a form save writes when a customer is frozen, for the imported frozen ones."""
+	stamp, user = now(), frappe.session.user
+	frappe.db.bulk_insert(
+		"Comment",
+		[
+			"name",
+			"comment_type",
+			"reference_doctype",
+			"reference_name",
+			"content",
+			"comment_email",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		],
+		[
+			(
+				frappe.generate_hash(length=12),
+				"Info",
+				"Customer",
+				row.name,
+				_("Frozen by {0}: {1}").format(user, row.values.get("freeze_reason")),
+				user,
+				stamp,
+				stamp,
+				user,
+				user,
+			)
+			for row in rows
+		],
+	)

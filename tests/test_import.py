@@ -1,0 +1,174 @@
+"""Bulk import (issue 10): trees in any order, homonyms, all or nothing, idempotent re-import, French and
+ERPNext headers, XLSX."""
+
+import io
+
+import frappe
+import pytest
+from frappe.utils.nestedset import get_root_of
+
+from crm_app.data_transfer.files import write_csv
+from crm_app.data_transfer.importer import import_files
+from crm_app.tree_rebuild import check_tree
+from tests.trees import unique
+
+
+def csv_file(name, headers, rows):
+	return (f"{name}.csv", write_csv(headers, rows))
+
+
+def xlsx_file(name, sheets):
+	from openpyxl import Workbook
+
+	workbook = Workbook()
+	workbook.remove(workbook.active)
+	for title, (headers, rows) in sheets.items():
+		sheet = workbook.create_sheet(title)
+		sheet.append(headers)
+		for row in rows:
+			sheet.append(row)
+	out = io.BytesIO()
+	workbook.save(out)
+	return (f"{name}.xlsx", out.getvalue())
+
+
+@pytest.fixture(autouse=True)
+def rollback():
+	yield
+	frappe.db.rollback()
+
+
+def test_children_before_parents_and_customers_on_the_new_leaves():
+	root = get_root_of("Customer Group")
+	top, middle, leaf = unique("Imp top"), unique("Imp middle"), unique("Imp leaf")
+	groups = csv_file(
+		"Customer Group",
+		["Customer Group Name", "Parent Customer Group", "Is Group"],
+		[[leaf, middle, 0], [middle, top, 1], [top, root, 1]],  # children first
+	)
+	customers = csv_file(
+		"Customer",
+		["Customer Name", "Customer Type", "Customer Group"],
+		[[unique("Imp customer"), "Company", leaf] for _ in range(3)],
+	)
+	report = import_files([customers, groups])  # and the customers' file first too
+	assert report["errors"] == [], report["errors"]
+	assert report["created"] == {"Customer Group": 3, "Customer": 3}
+	assert frappe.db.get_value("Customer Group", leaf, "parent_customer_group") == middle
+	assert check_tree("Customer Group") == [] and check_tree("Customer") == []
+	assert frappe.db.count("Customer", {"customer_group": leaf}) == 3
+
+
+def test_homonyms_inside_the_file_and_against_the_database():
+	name = unique("Homonym")
+	frappe.get_doc({"doctype": "Customer", "customer_name": name, "customer_type": "Company"}).insert()
+	report = import_files([csv_file("Customer", ["Customer Name"], [[name], [name]])])
+	assert report["errors"] == []
+	assert sorted(frappe.get_all("Customer", {"customer_name": name}, pluck="name")) == [
+		name,
+		f"{name}-1",
+		f"{name}-2",
+	]
+
+
+def test_a_bad_row_in_the_middle_writes_nothing_and_is_reported_with_line_and_column():
+	names = [unique("All or nothing") for _ in range(3)]
+	rows = [[names[0], "Company"], [names[1], "Nobody"], [names[2], "Individual"]]
+	report = import_files([csv_file("Customer", ["Customer Name", "Customer Type"], rows)])
+	assert [(e["row"], e["column"]) for e in report["errors"]] == [(3, "customer_type")]
+	assert "Company" in report["errors"][0]["message"]
+	assert report["created"] == {}
+	assert not frappe.db.exists("Customer", {"customer_name": ("in", names)})
+	# good rows only: the two others are written, the bad one still reported
+	report = import_files(
+		[csv_file("Customer", ["Customer Name", "Customer Type"], rows)], good_rows_only=True
+	)
+	assert report["created"] == {"Customer": 2}
+	assert frappe.db.count("Customer", {"customer_name": ("in", names)}) == 2
+
+
+def test_a_dry_run_writes_nothing():
+	name = unique("Dry")
+	report = import_files([csv_file("Customer", ["Customer Name"], [[name]])], dry_run=True)
+	assert report["errors"] == [] and report["created"] == {}
+	assert not frappe.db.exists("Customer", {"customer_name": name})
+
+
+def test_importing_the_same_file_twice_changes_nothing():
+	territory = unique("Twice town")
+	file = csv_file(
+		"Territory",
+		["Territory Name", "Parent Territory", "Is Group"],
+		[[territory, get_root_of("Territory"), 0]],
+	)
+	assert import_files([file])["created"] == {"Territory": 1}
+	modified = frappe.db.get_value("Territory", territory, "modified")
+	again = import_files([file])
+	assert again["created"] == {} and again["unchanged"] == {"Territory": 1}
+	again = import_files([file], update=True)
+	assert again["updated"] == {} and again["unchanged"] == {"Territory": 1}
+	assert frappe.db.get_value("Territory", territory, "modified") == modified
+
+
+def test_french_headers_and_values():
+	name = unique("Client français")
+	report = import_files(
+		[
+			csv_file(
+				"Clients",
+				["Nom du client", "Type de client", "Groupe de clients"],
+				[[name, "Particulier", "Individual"]],
+			)
+		]
+	)
+	assert report["errors"] == [], report["errors"]
+	assert frappe.db.get_value("Customer", {"customer_name": name}, ["customer_type", "customer_group"]) == (
+		"Individual",
+		"Individual",
+	)
+
+
+def test_an_erpnext_export_imports_unchanged_keeping_its_ids():
+	ident = unique("CUST-2026")
+	headers = ["ID", "Customer Name", "Customer Type", "Customer Group", "Territory", "Naming Series"]
+	report = import_files(
+		[
+			csv_file(
+				"Customer",
+				headers,
+				[[ident, "Acme Export", "Company", "Commercial", "Rest Of The World", "CUST-.YYYY.-"]],
+			)
+		]
+	)
+	assert report["errors"] == [], report["errors"]
+	assert [w["column"] for w in report["warnings"]] == ["Naming Series"]
+	assert frappe.db.get_value("Customer", ident, "customer_name") == "Acme Export"
+
+
+def test_the_xlsx_path_with_a_sheet_per_doctype_and_a_loop_refused():
+	a, b = unique("Loop A"), unique("Loop B")
+	report = import_files(
+		[
+			xlsx_file(
+				"data",
+				{
+					"Territory": (["Territory Name", "Parent Territory", "Is Group"], [[a, b, 1], [b, a, 1]]),
+				},
+			)
+		]
+	)
+	assert {e["row"] for e in report["errors"]} == {2, 3}
+	assert not frappe.db.exists("Territory", a)
+	town = unique("Xlsx town")
+	report = import_files(
+		[
+			xlsx_file(
+				"data",
+				{
+					"Territory": (["Territory Name", "Parent Territory"], [[town, get_root_of("Territory")]]),
+					"Customer": (["Customer Name", "Territory"], [[unique("Xlsx customer"), town]]),
+				},
+			)
+		]
+	)
+	assert report["errors"] == [] and report["created"] == {"Territory": 1, "Customer": 1}
