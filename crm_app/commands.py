@@ -75,6 +75,60 @@ def check_tree(context, doctype):
 		raise SystemExit(1)
 
 
+@crm.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@click.option("--update", is_flag=True, help="Write the changed columns of records that exist already.")
+@click.option("--good-rows-only", is_flag=True, help="Write the rows that pass even if others fail.")
+@pass_context
+def import_data(context, files, dry_run, update, good_rows_only):
+	"""Import customers, customer groups, territories, sales persons and item groups from CSV or XLSX
+	(a sheet or file per doctype, named after it). Exit code 1 when a row is refused."""
+	from pathlib import Path
+
+	from crm_app.data_transfer.importer import import_files
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		contents = [(Path(path).name, Path(path).read_bytes()) for path in files]
+		with click.progressbar(length=100, label="Writing") as bar:
+
+			def progress(done, total, what):
+				bar.update(int(done * 100 / total) - bar.pos)
+
+			report = import_files(
+				contents, dry_run=dry_run, update=update, good_rows_only=good_rows_only, progress=progress
+			)
+		if dry_run or (report["errors"] and not good_rows_only):
+			frappe.db.rollback()
+		else:
+			frappe.db.commit()
+		print_report(report)
+		if report["errors"]:
+			raise SystemExit(1)
+	finally:
+		frappe.destroy()
+
+
+def print_report(report: dict) -> None:
+	for warning in report["warnings"]:
+		click.echo(f"warning: {warning['sheet']}: {warning['message']}")
+	for error in report["errors"]:
+		where = f"{error['sheet']} line {error['row']}" if error["row"] else error["sheet"]
+		click.echo(
+			f"error: {where}{' column ' + error['column'] if error['column'] else ''}: {error['message']}"
+		)
+	for key in ("created", "updated", "unchanged"):
+		for doctype, count in report[key].items():
+			click.echo(f"{doctype}: {count} {key}")
+	if report["dry_run"]:
+		click.echo("Dry run: nothing written.")
+	elif report["errors"] and not any(report["created"].values()):
+		click.echo("Nothing written.")
+
+
 def check_tree_doctype(doctype: str) -> None:
 	from crm_app.api.tree import TREE_DOCTYPES
 

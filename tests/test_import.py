@@ -172,3 +172,113 @@ def test_the_xlsx_path_with_a_sheet_per_doctype_and_a_loop_refused():
 		]
 	)
 	assert report["errors"] == [] and report["created"] == {"Territory": 1, "Customer": 1}
+
+
+def test_the_bench_command_imports_and_refuses_with_an_exit_code(tmp_path):
+	from tests.test_tree_rebuild import bench
+
+	good, bad = tmp_path / "customers.csv", tmp_path / "Customer.csv"
+	name = unique("Bench import")
+	good.write_bytes(write_csv(["Customer Name", "Customer Type"], [[name, "Company"]]))
+	bad.write_bytes(write_csv(["Customer Name", "Customer Type"], [[unique("Refused"), "Nobody"]]))
+	try:
+		dry = bench("import", str(good), "--dry-run")
+		assert dry.returncode == 0 and "Dry run" in dry.stdout, dry.stdout + dry.stderr[-2000:]
+		refused = bench("import", str(bad))
+		assert refused.returncode == 1 and "line 2 column customer_type" in refused.stdout
+		done = bench("import", str(good))
+		assert done.returncode == 0 and "Customer: 1 created" in done.stdout, (
+			done.stdout + done.stderr[-2000:]
+		)
+		frappe.db.rollback()
+		assert frappe.db.exists("Customer", {"customer_name": name})
+	finally:
+		frappe.db.rollback()
+		for customer in frappe.get_all("Customer", {"customer_name": name}, pluck="name"):
+			frappe.delete_doc("Customer", customer, force=True)
+		frappe.db.commit()
+
+
+def test_an_import_over_rest_runs_as_a_background_job_checked_first(server_url):
+	import requests
+	from frappe.utils.password import update_password
+
+	from tests.test_tree_rebuild import bench
+	from tests.users import make_user, remove_user
+
+	user = make_user("CRM Manager")
+	update_password(user, "Rest-import-1234!")
+	frappe.db.commit()
+	session = requests.Session()
+	good, bad = unique("Rest import"), unique("Rest refused")
+	created = []
+	try:
+		assert session.post(
+			f"{server_url}/api/method/login", data={"usr": user, "pwd": "Rest-import-1234!"}
+		).ok
+
+		def record_for(rows):
+			upload = session.post(
+				f"{server_url}/api/method/upload_file",
+				files={"file": ("Customer.csv", write_csv(["Customer Name", "Customer Type"], rows))},
+				data={"is_private": 1},
+			)
+			assert upload.ok, upload.text[:500]
+			made = session.post(
+				f"{server_url}/api/resource/Customer Import",
+				json={"import_file": upload.json()["message"]["file_url"]},
+			)
+			assert made.ok, made.text[:500]
+			created.append(made.json()["data"]["name"])
+			return created[-1]
+
+		def run(name, dry_run):
+			started = session.post(
+				f"{server_url}/api/method/crm_app.api.data_transfer.start_import",
+				data={"customer_import": name, "dry_run": dry_run},
+			)
+			assert started.ok and started.json()["message"]["status"] == "Queued", started.text[:500]
+			worker = bench_worker()
+			assert worker.returncode == 0, worker.stderr[-2000:]
+			return session.get(f"{server_url}/api/resource/Customer Import/{name}").json()["data"]
+
+		name = record_for([[good, "Company"]])
+		checked = run(name, 1)
+		assert checked["status"] == "Checked" and checked["checked_only"] == 1
+		frappe.db.rollback()
+		assert not frappe.db.exists("Customer", {"customer_name": good})
+		done = run(name, 0)
+		assert done["status"] == "Success", done
+		frappe.db.rollback()
+		assert frappe.db.exists("Customer", {"customer_name": good})
+
+		refused = run(record_for([[bad, "Company"], [unique("Other"), "Nobody"]]), 0)
+		assert refused["status"] == "Failed" and refused["error_file"]
+		errors = session.get(f"{server_url}{refused['error_file']}")
+		assert errors.ok and "customer_type" in errors.text
+		frappe.db.rollback()
+		assert not frappe.db.exists("Customer", {"customer_name": bad})  # nothing half-written
+	finally:
+		frappe.db.rollback()
+		for name in created:
+			frappe.delete_doc("Customer Import", name, force=True, ignore_permissions=True)
+		for customer in frappe.get_all("Customer", {"customer_name": good}, pluck="name"):
+			frappe.delete_doc("Customer", customer, force=True)
+		remove_user(user)
+		frappe.db.commit()
+
+
+def bench_worker():
+	"""A real RQ worker for the long queue, until the queue is empty."""
+	import subprocess
+	import sys
+
+	from tests.conftest import SITES_PATH
+
+	return subprocess.run(
+		[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "worker", "--queue", "long", "--burst"],
+		cwd=SITES_PATH,
+		capture_output=True,
+		text=True,
+		timeout=300,
+	)

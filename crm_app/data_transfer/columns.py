@@ -43,3 +43,19 @@ def column_map(doctype: str, translations: dict[str, str]) -> dict[str, str]:
 			if header:
 				mapping.setdefault(normalise(header), df.fieldname)
 	return mapping
+
+
+def doctype_from_headers(headers: list[str], translations: dict[str, str]) -> str | None:
+	"""For a sheet whose name says nothing (an uploaded file Frappe renamed): the doctype whose own name
+	column is there (`Customer Name`, `Territory Name`, ...) and that knows most of the columns."""
+	wanted = [normalise(header) for header in headers]
+	best, best_count = None, 0
+	for doctype in IMPORT_ORDER:
+		mapping = column_map(doctype, translations)
+		fields = {mapping.get(header) for header in wanted}
+		if f"{frappe.scrub(doctype)}_name" not in fields:
+			continue
+		count = len(fields - {None})
+		if count > best_count:
+			best, best_count = doctype, count
+	return best

@@ -21,7 +21,9 @@ class Sheet:
 	rows: list[list] = field(default_factory=list)  # row i is line i + 2 of the sheet
 
 
-def read_sheets(content: bytes, filename: str) -> list[Sheet]:
+def read_sheets(content: bytes | str, filename: str) -> list[Sheet]:
+	if isinstance(content, str):  # Frappe's File.get_content() gives text files as str
+		content = content.encode("utf-8")
 	suffix = Path(filename).suffix.lower()
 	if suffix == ".xlsx":
 		return _read_xlsx(content, filename)

@@ -29,7 +29,14 @@ from crm_app.customers.naming import (
 	next_free_name,
 	take_name,
 )
-from crm_app.data_transfer.columns import IMPORT_ORDER, column_map, french, normalise, sheet_doctype
+from crm_app.data_transfer.columns import (
+	IMPORT_ORDER,
+	column_map,
+	doctype_from_headers,
+	french,
+	normalise,
+	sheet_doctype,
+)
 from crm_app.data_transfer.files import read_sheets
 from crm_app.input_checks import check_value
 from crm_app.locks import lock_tree
@@ -115,7 +122,7 @@ def import_files(
 
 
 def _rows_of(sheet, translations, report) -> list[Row]:
-	doctype = sheet_doctype(sheet.name, translations)
+	doctype = sheet_doctype(sheet.name, translations) or doctype_from_headers(sheet.headers, translations)
 	if not doctype:
 		report.errors.append(
 			{

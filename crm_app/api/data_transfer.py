@@ -1,0 +1,18 @@
+"""REST and desk API for imports (`/api/method/crm_app.api.data_transfer.<name>`).
+
+Over REST: upload the file (`/api/method/upload_file`), create a Customer Import with its URL
+(`POST /api/resource/Customer Import`), call `start_import`, then poll the record (`GET
+/api/resource/Customer Import/NAME`: status, report, error_file)."""
+
+import frappe
+
+from crm_app.api.arguments import strict_arguments
+from crm_app.data_transfer import jobs
+
+
+@frappe.whitelist(methods=["POST"])
+@strict_arguments
+def start_import(customer_import: str, dry_run: bool = False) -> dict:
+	"""Queue the import (or, with dry_run, only its check) of a Customer Import record."""
+	job_id = jobs.start(customer_import, dry_run=frappe.utils.cint(dry_run))
+	return {"job_id": job_id, "status": frappe.db.get_value("Customer Import", customer_import, "status")}
