@@ -112,6 +112,31 @@ def import_data(context, files, dry_run, update, good_rows_only):
 		frappe.destroy()
 
 
+@crm.command("export")
+@click.argument("doctypes", nargs=-1, required=True)
+@click.option("--format", "file_format", type=click.Choice(["csv", "xlsx"]), default="xlsx")
+@click.option(
+	"--output", type=click.Path(dir_okay=False), help="File to write (default: in the current folder)."
+)
+@pass_context
+def export_data(context, doctypes, file_format, output):
+	"""Export customers and trees (Customer, Customer Group, Territory, ...) so they re-import as they are."""
+	from pathlib import Path
+
+	from crm_app.data_transfer.exporter import export_records
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		filename, content = export_records(list(doctypes), file_format)
+		path = Path(output or filename)
+		path.write_bytes(content)
+		click.echo(f"Written {path}")
+	finally:
+		frappe.destroy()
+
+
 def print_report(report: dict) -> None:
 	for warning in report["warnings"]:
 		click.echo(f"warning: {warning['sheet']}: {warning['message']}")

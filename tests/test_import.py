@@ -282,3 +282,59 @@ def bench_worker():
 		text=True,
 		timeout=300,
 	)
+
+
+def test_an_export_lists_trees_parent_first_and_reimports_unchanged():
+	from crm_app.data_transfer.exporter import export_records
+
+	root = get_root_of("Customer Group")
+	top, leaf = unique("Export top"), unique("Export leaf")
+	customer = unique("Export customer")
+	import_files(
+		[
+			csv_file(
+				"Customer Group",
+				["Customer Group Name", "Parent Customer Group", "Is Group"],
+				[[leaf, top, 0], [top, root, 1]],
+			),
+			csv_file("Customer", ["Customer Name", "Customer Group"], [[customer, leaf]]),
+		]
+	)
+	filename, content = export_records(["Customer", "Customer Group"], "xlsx")
+	assert filename.endswith(".xlsx")
+	from crm_app.data_transfer.files import read_sheets
+
+	sheets = {sheet.name: sheet for sheet in read_sheets(content, filename)}
+	groups = [row[0] for row in sheets["Customer Group"].rows]
+	assert groups.index(top) < groups.index(leaf)  # parents first
+	again = import_files([(filename, content)])
+	assert again["errors"] == [], again["errors"][:3]
+	assert again["created"] == {}
+	assert again["unchanged"]["Customer Group"] == len(groups)
+
+
+def test_export_over_rest_and_from_bench(server_url, tmp_path):
+	import requests
+
+	from tests.test_tree_rebuild import bench
+
+	session = requests.Session()
+	from tests.conftest import ADMIN_PASSWORD
+
+	assert session.post(
+		f"{server_url}/api/method/login", data={"usr": "Administrator", "pwd": ADMIN_PASSWORD}
+	).ok
+	response = session.get(
+		f"{server_url}/api/method/crm_app.api.data_transfer.export_records",
+		params={"doctypes": '["Territory"]', "file_format": "csv"},
+	)
+	assert response.status_code == 200 and "Rest Of The World" in response.content.decode("utf-8-sig")
+	refused = session.get(
+		f"{server_url}/api/method/crm_app.api.data_transfer.export_records",
+		params={"doctypes": '["Sales Invoice"]'},
+	)
+	assert refused.status_code == 417 and "InvalidExportError" in refused.text
+	output = tmp_path / "territories.csv"
+	done = bench("export", "Territory", "--format", "csv", "--output", str(output))
+	assert done.returncode == 0, done.stderr[-2000:]
+	assert "Rest Of The World" in output.read_text(encoding="utf-8-sig")

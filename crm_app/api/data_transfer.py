@@ -6,8 +6,8 @@ Over REST: upload the file (`/api/method/upload_file`), create a Customer Import
 
 import frappe
 
-from crm_app.api.arguments import strict_arguments
-from crm_app.data_transfer import jobs
+from crm_app.api.arguments import json_object, name_list, strict_arguments
+from crm_app.data_transfer import exporter, jobs
 
 
 @frappe.whitelist(methods=["POST"])
@@ -16,3 +16,17 @@ def start_import(customer_import: str, dry_run: bool = False) -> dict:
 	"""Queue the import (or, with dry_run, only its check) of a Customer Import record."""
 	job_id = jobs.start(customer_import, dry_run=frappe.utils.cint(dry_run))
 	return {"job_id": job_id, "status": frappe.db.get_value("Customer Import", customer_import, "status")}
+
+
+@frappe.whitelist()
+@strict_arguments
+def export_records(doctypes: str | list[str], file_format: str = "csv", filters: str | dict | None = None):
+	"""Download customers and trees as CSV (one doctype) or XLSX (a sheet each), re-importable as they
+	are; `filters` (JSON) applies to a single doctype. Only what the user may read is exported."""
+	names = name_list(doctypes, "doctypes")
+	filename, content = exporter.export_records(
+		names, file_format, json_object(filters, "filters") if filters else None
+	)
+	frappe.response["filename"] = filename
+	frappe.response["filecontent"] = content
+	frappe.response["type"] = "binary"

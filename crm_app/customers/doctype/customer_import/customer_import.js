@@ -6,6 +6,7 @@
 frappe.ui.form.on("Customer Import", {
 	refresh(frm) {
 		render_report(frm);
+		frm.add_custom_button(__("Export"), export_dialog);
 		if (frm.is_new() || frm.doc.status === "Queued") {
 			if (frm.doc.status === "Queued") follow(frm);
 			return;
@@ -61,4 +62,37 @@ function render_report(frm) {
 				<th>${__("Column")}</th><th>${__("Error")}</th></tr></thead><tbody>${errors}</tbody></table>`
 				: ""
 		}`);
+}
+
+// Customers and trees to a file that re-imports as it is (what the user may read, trees parent first).
+function export_dialog() {
+	const doctypes = ["Customer", "Customer Group", "Territory", "Sales Person", "Item Group"];
+	const dialog = new frappe.ui.Dialog({
+		title: __("Export"),
+		fields: [
+			{
+				fieldtype: "MultiCheck",
+				fieldname: "doctypes",
+				label: __("What to Export"),
+				options: doctypes.map((d) => ({ label: __(d), value: d, checked: d === "Customer" })),
+			},
+			{
+				fieldtype: "Select",
+				fieldname: "file_format",
+				label: __("File Format"),
+				options: [
+					{ value: "xlsx", label: "XLSX" },
+					{ value: "csv", label: "CSV" },
+				],
+				default: "xlsx",
+			},
+		],
+		primary_action_label: __("Export"),
+		primary_action({ doctypes: chosen, file_format }) {
+			const args = new URLSearchParams({ doctypes: JSON.stringify(chosen), file_format });
+			window.open(`/api/method/crm_app.api.data_transfer.export_records?${args}`);
+			dialog.hide();
+		},
+	});
+	dialog.show();
 }
