@@ -338,3 +338,22 @@ def test_export_over_rest_and_from_bench(server_url, tmp_path):
 	done = bench("export", "Territory", "--format", "csv", "--output", str(output))
 	assert done.returncode == 0, done.stderr[-2000:]
 	assert "Rest Of The World" in output.read_text(encoding="utf-8-sig")
+
+
+def test_contact_and_address_columns_make_the_customers_contact_and_address():
+	name = unique("Imported contact")
+	report = import_files(
+		[
+			csv_file(
+				"Customer",
+				["Customer Name", "Email Id", "Address Line 1", "City/Town", "Country"],
+				[[name, "imported@example.com", "5 place Bellecour", "Lyon", "France"]],
+			)
+		]
+	)
+	assert report["errors"] == [] and report["warnings"] == [], report
+	contact, address = frappe.db.get_value(
+		"Customer", {"customer_name": name}, ["customer_primary_contact", "customer_primary_address"]
+	)
+	assert frappe.db.get_value("Contact", contact, "email_id") == "imported@example.com"
+	assert frappe.db.get_value("Address", address, ["address_line1", "city"]) == ("5 place Bellecour", "Lyon")

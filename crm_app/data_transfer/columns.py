@@ -33,9 +33,22 @@ def sheet_doctype(sheet_name: str, translations: dict[str, str]) -> str | None:
 	return None
 
 
+# a customer's quick-entry address columns: kept aside, they make its Address as a form save does
+ADDRESS_PREFIX = "address:"
+
+
 def column_map(doctype: str, translations: dict[str, str]) -> dict[str, str]:
-	"""Normalised header -> fieldname."""
+	"""Normalised header -> fieldname (`address:<field>` for a customer's address columns)."""
+	from crm_app.customers.contacts import ADDRESS_FIELDS
+
 	mapping = {header: "name" for header in NAME_HEADERS}
+	if doctype == "Customer":
+		address = frappe.get_meta("Address")
+		for fieldname in ADDRESS_FIELDS:
+			label = address.get_label(fieldname)
+			for header in (fieldname, label, translations.get(label)):
+				if header:
+					mapping.setdefault(normalise(header), ADDRESS_PREFIX + fieldname)
 	for df in frappe.get_meta(doctype).fields:
 		if df.fieldtype in no_value_fields or df.fieldtype in table_fields:
 			continue

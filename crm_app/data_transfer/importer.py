@@ -20,6 +20,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now
 
+from crm_app.customers.contacts import link_quick_entry_records
 from crm_app.customers.freeze import validate_freeze
 from crm_app.customers.naming import (
 	by_naming_series,
@@ -30,6 +31,7 @@ from crm_app.customers.naming import (
 	take_name,
 )
 from crm_app.data_transfer.columns import (
+	ADDRESS_PREFIX,
 	IMPORT_ORDER,
 	column_map,
 	doctype_from_headers,
@@ -61,6 +63,7 @@ class Row:
 	name: str | None = None
 	exists: bool = False
 	errors: list = field(default_factory=list)  # (column, message)
+	address: dict = field(default_factory=dict)  # a customer's address columns
 
 	def fail(self, column: str | None, message: str) -> None:
 		self.errors.append((column, message))
@@ -148,11 +151,15 @@ def _rows_of(sheet, translations, report) -> list[Row]:
 			)
 	rows = []
 	for index, cells in enumerate(sheet.rows):
-		values = {}
+		values, address = {}, {}
 		for fieldname, cell in zip(fieldnames, cells, strict=False):
 			if fieldname and cell is not None and str(cell).strip() != "":
-				values[fieldname] = cell.strip() if isinstance(cell, str) else cell
-		rows.append(Row(doctype=doctype, sheet=sheet.name, line=index + 2, values=values))
+				value = cell.strip() if isinstance(cell, str) else cell
+				if fieldname.startswith(ADDRESS_PREFIX):
+					address[fieldname[len(ADDRESS_PREFIX) :]] = value
+				else:
+					values[fieldname] = value
+		rows.append(Row(doctype=doctype, sheet=sheet.name, line=index + 2, values=values, address=address))
 	return rows
 
 
@@ -433,6 +440,7 @@ class _Plan:
 			report.updated[doctype] += len(changed)
 			if doctype == "Customer":
 				_record_freezes([row for row in [*new, *changed] if row.values.get("is_frozen")])
+				_make_contacts_and_addresses(new)
 
 	def _insert(self, doctype: str, rows: list[Row], progress=None) -> None:
 		if not rows:
@@ -511,6 +519,17 @@ def _forget_message() -> None:
 	"""A caught frappe.throw leaves its message for the response: the report carries it instead."""
 	if frappe.local.message_log:
 		frappe.local.message_log.pop()
+
+
+def _make_contacts_and_addresses(rows: list[Row]) -> None:
+	"""What a customer's quick entry makes after its insert, by the same function: a Contact from the
+	email and mobile columns, an Address from the address columns (a document each, so only for the
+	rows that have them)."""
+	for row in rows:
+		if row.address.get("address_line1") or row.values.get("email_id") or row.values.get("mobile_no"):
+			customer = frappe.get_doc("Customer", row.name)
+			customer.update(row.address)
+			link_quick_entry_records(customer)
 
 
 def _record_freezes(rows: list[Row]) -> None:
