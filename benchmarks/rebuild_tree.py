@@ -22,6 +22,7 @@ from frappe.utils.nestedset import rebuild_tree
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from benchmarks.common import insert_rows
 from crm_app.tree_rebuild import check_tree
 from crm_app.tree_rebuild import rebuild_tree as one_pass_rebuild
 from tests.conftest import connect_site
@@ -41,22 +42,10 @@ def make_nodes(count: int, root: str) -> None:
 		rows.append((name, rng.choice(groups), is_group))
 		if is_group:
 			groups.append(name)
-	now = frappe.utils.now()
-	frappe.db.bulk_insert(
+	insert_rows(
 		"Customer Group",
-		[
-			"name",
-			"customer_group_name",
-			PARENT,
-			"is_group",
-			"lft",
-			"rgt",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-		],
-		[(n, n, p, g, 0, 0, now, now, "Administrator", "Administrator") for n, p, g in rows],
+		["name", "customer_group_name", PARENT, "is_group", "lft", "rgt"],
+		[(n, n, p, g, 0, 0) for n, p, g in rows],
 	)
 	frappe.db.commit()
 

@@ -447,6 +447,13 @@ class _Plan:
 			return
 		parent_field = parent_field_of(doctype)
 		columns = sorted({key for row in rows for key in row.values} - {"lft", "rgt", "old_parent"})
+		# a column every row leaves at the table's own default is left to the table (less to send)
+		defaults = column_defaults(doctype)
+		columns = [
+			column
+			for column in columns
+			if column not in defaults or any(str(row.values.get(column)) != defaults[column] for row in rows)
+		]
 		stamp, user = now(), frappe.session.user
 		# a new root goes after the others (nothing moves); a tree with new children is rebuilt after
 		end = (frappe.db.sql(f"select ifnull(max(rgt), 0) from `tab{doctype}`")[0][0] or 0) + 1
@@ -500,6 +507,17 @@ class _Plan:
 			frappe.db.set_value(
 				doctype, row.name, {**values, "modified": stamp, "modified_by": user}, update_modified=False
 			)
+
+
+def column_defaults(doctype: str) -> dict[str, str]:
+	"""The table's column defaults (as text), for the columns that have one."""
+	rows = frappe.db.sql(
+		"""select column_name, column_default from information_schema.columns
+		where table_schema = database() and table_name = %s and column_default is not null
+			and column_default != 'NULL'""",
+		f"tab{doctype}",
+	)
+	return {name: str(default).strip("'") for name, default in rows}
 
 
 def insert_rows(doctype: str, fields: list[str], rows: list[tuple]) -> None:
