@@ -114,3 +114,53 @@ def test_change_defaults_applies_what_the_preview_shows(desk_page, server_url, s
 		for name in (own, first, second):
 			frappe.delete_doc("Price List", name, force=True)
 		frappe.db.commit()
+
+
+def test_the_customer_import_form_shows_its_report_and_actions(desk_page, server_url):
+	from crm_app.data_transfer.files import write_csv
+
+	file = frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": "desk-import.csv",
+			"content": write_csv(["Customer Name"], [["Desk import"]]),
+			"is_private": 1,
+		}
+	).insert()
+	record = frappe.get_doc({"doctype": "Customer Import", "import_file": file.file_url}).insert()
+	report = {
+		"dry_run": True,
+		"created": {},
+		"updated": {},
+		"unchanged": {},
+		"warnings": [],
+		"errors": [
+			{
+				"sheet": "Customer",
+				"row": 7,
+				"column": "customer_type",
+				"message": "Customer Type must be one of",
+			}
+		],
+	}
+	record.db_set({"status": "Failed", "checked_only": 1, "report": frappe.as_json(report)})
+	frappe.db.commit()
+	try:
+		desk_page.goto(f"{server_url}/app/customer-import/{record.name}")
+		wait_form(desk_page, "Customer Import")
+		html = desk_page.locator("[data-fieldname='report_html']")
+		html.locator("table").wait_for(timeout=30_000)
+		assert "customer_type" in html.inner_text() and "7" in html.inner_text()
+		for label in ("Check File", "Start Import", "Export"):
+			assert desk_page.locator(
+				f".page-actions button:has-text('{label}'), .form-page button:has-text('{label}')"
+			).count()
+		desk_page.locator("button:has-text('Export')").first.click()
+		desk_page.locator(".modal.show select[data-fieldname='file_format']").wait_for(timeout=10_000)
+		ARTIFACTS.mkdir(exist_ok=True)
+		desk_page.screenshot(path=str(ARTIFACTS / "customer-import.png"))
+		assert errors_of(desk_page) == []
+	finally:
+		frappe.delete_doc("Customer Import", record.name, force=True)
+		frappe.delete_doc("File", file.name, force=True)
+		frappe.db.commit()
