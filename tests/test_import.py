@@ -357,3 +357,23 @@ def test_contact_and_address_columns_make_the_customers_contact_and_address():
 	)
 	assert frappe.db.get_value("Contact", contact, "email_id") == "imported@example.com"
 	assert frappe.db.get_value("Address", address, ["address_line1", "city"]) == ("5 place Bellecour", "Lyon")
+
+
+def test_the_importing_users_rights_apply_as_in_a_save():
+	from tests.users import make_user, remove_user
+
+	sales_user, reader = make_user("Sales User"), make_user("Accounts User")
+	frozen = [unique("Frozen by import"), "Company", 1, "Disputed"]
+	headers = ["Customer Name", "Customer Type", "Is Frozen", "Freeze Reason"]
+	try:
+		frappe.set_user(sales_user)  # creates customers, may not freeze them
+		report = import_files([csv_file("Customer", headers, [frozen])], dry_run=True)
+		assert [e["column"] for e in report["errors"]] == ["is_frozen", "freeze_reason"]
+		frappe.set_user(reader)  # reads customers, may not create them
+		report = import_files([csv_file("Customer", ["Customer Name"], [[unique("Not mine")]])], dry_run=True)
+		assert [e["column"] for e in report["errors"]] == [None]
+		assert "No permission to create" in report["errors"][0]["message"]
+	finally:
+		frappe.set_user("Administrator")
+		remove_user(sales_user)
+		remove_user(reader)

@@ -206,6 +206,8 @@ class _Plan:
 			for row in self.rows.get(doctype, ()):
 				self.check_values(row)
 			self.name_rows(doctype)
+		for doctype in IMPORT_ORDER:
+			self.check_permissions(doctype)
 		# links and tree rules between rows: a row that fails may make another fail, until none does
 		while True:
 			failing = sum(bool(row.errors) for rows in self.rows.values() for row in rows)
@@ -333,6 +335,31 @@ class _Plan:
 			row.exists = given in stored
 			if row.exists and not self.update:
 				row.values = {"name": given}  # kept as it is: nothing else to check or write
+
+	def check_permissions(self, doctype: str) -> None:
+		"""The importing user's rights, as a save checks them: create for new rows, write for updated
+		ones, and the freeze and credit fields only for the roles allowed to change them."""
+		rows = [row for row in self.rows.get(doctype, ()) if row.name and not row.errors]
+		if not rows or frappe.session.user == "Administrator":
+			return
+		may = {ptype: frappe.has_permission(doctype, ptype) for ptype in ("create", "write")}
+		levels = frappe.new_doc(doctype).get_permlevel_access("write")
+		guarded = [
+			df for df in frappe.get_meta(doctype).get_high_permlevel_fields() if df.permlevel not in levels
+		]
+		for row in rows:
+			if not row.exists and not may["create"]:
+				row.fail(None, _("No permission to create {0}").format(_(doctype)))
+			elif row.exists and self.update and not may["write"]:
+				row.fail(None, _("No permission to change {0}").format(_(doctype)))
+			for df in guarded:
+				if row.values.get(df.fieldname) not in (None, "", 0, df.default):
+					row.fail(
+						df.fieldname,
+						_(
+							"You may not change {0} of {1} {2}: only the roles allowed to manage it can."
+						).format(_(df.label), _(doctype), row.name),
+					)
 
 	def check_links(self, doctype: str) -> None:
 		meta = frappe.get_meta(doctype)
