@@ -133,6 +133,13 @@ def records():
 		made["Customer Adjustment"] = adjustment(
 			made["Customer"], company.name, "Adjustment", 10, submit=False
 		).name
+		upload = frappe.get_doc(
+			{"doctype": "File", "file_name": f"{unique('import')}.csv", "content": "Customer Name\nX\n"}
+		).insert()
+		extra.append(("File", upload.name))
+		made["Customer Import"] = (
+			frappe.get_doc({"doctype": "Customer Import", "import_file": upload.file_url}).insert().name
+		)
 		for doctype in app_doctypes():
 			if doctype in made or doctype in SYSTEM_WRITTEN:
 				continue
