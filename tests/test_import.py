@@ -377,3 +377,41 @@ def test_the_importing_users_rights_apply_as_in_a_save():
 		frappe.set_user("Administrator")
 		remove_user(sales_user)
 		remove_user(reader)
+
+
+def test_contact_and_address_sheets_link_to_customers_of_the_file():
+	customer = unique("Sheet customer")
+	report = import_files(
+		[
+			xlsx_file(
+				"data",
+				{
+					"Customer": (["Customer Name"], [[customer]]),
+					"Contact": (
+						["First Name", "Email Address", "Link Name (Links)"],
+						[["Camille", "camille@example.com", customer]],
+					),
+					"Adresses": (
+						["Address Title", "Address Line 1", "City/Town", "Country", "Customer"],
+						[[customer, "1 rue Sainte-Catherine", "Bordeaux", "France", customer]],
+					),
+				},
+			)
+		]
+	)
+	assert report["errors"] == [], report["errors"]
+	assert report["created"] == {"Customer": 1, "Contact": 1, "Address": 1}
+	name = frappe.db.get_value("Customer", {"customer_name": customer})
+	contact = frappe.db.get_value("Dynamic Link", {"parenttype": "Contact", "link_name": name}, "parent")
+	assert frappe.db.get_value("Contact", contact, ["first_name", "email_id"]) == (
+		"Camille",
+		"camille@example.com",
+	)
+	address = frappe.db.get_value("Dynamic Link", {"parenttype": "Address", "link_name": name}, "parent")
+	assert frappe.db.get_value("Address", address, "city") == "Bordeaux"
+	# a contact for a customer that is nowhere is refused, and nothing is written
+	report = import_files(
+		[csv_file("Contact", ["First Name", "Customer"], [["Nobody", unique("No such customer")]])]
+	)
+	assert [(e["row"], e["column"]) for e in report["errors"]] == [(2, "link:customer")]
+	assert report["created"] == {}

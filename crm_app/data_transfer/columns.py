@@ -8,6 +8,21 @@ from frappe.model import no_value_fields, table_fields
 
 # the doctypes the import writes, parents before what links to them
 IMPORT_ORDER = ["Territory", "Customer Group", "Sales Person", "Item Group", "Customer"]
+# Frappe's own documents linked to a customer: each row is saved as a document (after the customers)
+DOCUMENT_ORDER = ["Contact", "Address"]
+# the customer a contact or an address belongs to (ERPNext exports the links table's column)
+LINK_HEADERS = {"customer", "client", "link name", "link name (links)", "nom du lien"}
+LINK_FIELD = "link:customer"
+# the contact's primary email and mobile, which Frappe keeps in child tables
+CONTACT_CHILD_HEADERS = {
+	"email address": "email_id",
+	"email id": "email_id",
+	"email": "email_id",
+	"adresse e-mail": "email_id",
+	"mobile no": "mobile_no",
+	"mobile": "mobile_no",
+	"n° mobile": "mobile_no",
+}
 # a column naming the record itself (ERPNext's Data Export calls it "ID")
 NAME_HEADERS = {"name", "id", "identifiant", "nom (id)"}
 
@@ -26,7 +41,7 @@ def french() -> dict[str, str]:
 def sheet_doctype(sheet_name: str, translations: dict[str, str]) -> str | None:
 	"""The doctype a sheet or file is named after: `Customer`, `customer`, `Customers`, `Clients`, ..."""
 	wanted = normalise(sheet_name).replace("_", " ")
-	for doctype in IMPORT_ORDER:
+	for doctype in IMPORT_ORDER + DOCUMENT_ORDER:
 		names = {doctype.lower(), translations.get(doctype, doctype).lower()}
 		if wanted in names | {f"{n}s" for n in names} | {f"{n}x" for n in names}:
 			return doctype
@@ -42,6 +57,10 @@ def column_map(doctype: str, translations: dict[str, str]) -> dict[str, str]:
 	from crm_app.customers.contacts import ADDRESS_FIELDS
 
 	mapping = {header: "name" for header in NAME_HEADERS}
+	if doctype in DOCUMENT_ORDER:
+		mapping.update({header: LINK_FIELD for header in LINK_HEADERS})
+	if doctype == "Contact":
+		mapping.update(CONTACT_CHILD_HEADERS)
 	if doctype == "Customer":
 		address = frappe.get_meta("Address")
 		for fieldname in ADDRESS_FIELDS:

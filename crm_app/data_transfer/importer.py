@@ -32,7 +32,9 @@ from crm_app.customers.naming import (
 )
 from crm_app.data_transfer.columns import (
 	ADDRESS_PREFIX,
+	DOCUMENT_ORDER,
 	IMPORT_ORDER,
+	LINK_FIELD,
 	column_map,
 	doctype_from_headers,
 	french,
@@ -133,7 +135,7 @@ def _rows_of(sheet, translations, report) -> list[Row]:
 				"row": None,
 				"column": None,
 				"message": _("{0}: a sheet must be named after what it holds ({1})").format(
-					sheet.name, ", ".join(IMPORT_ORDER)
+					sheet.name, ", ".join(IMPORT_ORDER + DOCUMENT_ORDER)
 				),
 			}
 		)
@@ -206,7 +208,9 @@ class _Plan:
 			for row in self.rows.get(doctype, ()):
 				self.check_values(row)
 			self.name_rows(doctype)
-		for doctype in IMPORT_ORDER:
+		for doctype in DOCUMENT_ORDER:
+			self.check_documents(doctype)
+		for doctype in IMPORT_ORDER + DOCUMENT_ORDER:
 			self.check_permissions(doctype)
 		# links and tree rules between rows: a row that fails may make another fail, until none does
 		while True:
@@ -215,8 +219,51 @@ class _Plan:
 			for doctype in IMPORT_ORDER:
 				self.check_links(doctype)
 				self.check_tree(doctype)
+			for doctype in DOCUMENT_ORDER:
+				self.check_customer_link(doctype)
 			if sum(bool(row.errors) for rows in self.rows.values() for row in rows) == failing:
 				break
+
+	def check_documents(self, doctype: str) -> None:
+		"""Contacts and addresses: field checks, an existing record (by its ID) left as it is."""
+		stored = set()
+		given = [row.values["name"] for row in self.rows.get(doctype, ()) if row.values.get("name")]
+		if given:
+			stored = set(frappe.get_all(doctype, filters={"name": ("in", given)}, pluck="name"))
+		country = frappe.db.get_single_value("System Settings", "country")
+		for row in self.rows.get(doctype, ()):
+			if doctype == "Address":  # what a customer's quick entry gives its address
+				row.values.setdefault("address_type", "Billing")
+				if country:
+					row.values.setdefault("country", country)
+			self.check_values(row)
+			row.name = row.values.get("name") or f"{row.sheet}:{row.line}"  # Frappe names it at insert
+			row.exists = row.values.get("name") in stored
+
+	def check_customer_link(self, doctype: str) -> None:
+		"""The customer a contact or address belongs to: one of the database or of the file (by ID or by
+		customer name)."""
+		customers = self.good("Customer")
+		by_customer_name = {row.values.get("customer_name"): name for name, row in customers.items()}
+		wanted = {
+			row.values.get(LINK_FIELD) for row in self.rows.get(doctype, ()) if row.values.get(LINK_FIELD)
+		}
+		stored = (
+			set(frappe.get_all("Customer", filters={"name": ("in", list(wanted))}, pluck="name"))
+			if wanted
+			else set()
+		)
+		for row in self.rows.get(doctype, ()):
+			customer = row.values.get(LINK_FIELD)
+			if row.errors or row.exists or not customer:
+				continue
+			resolved = (
+				customer if customer in stored or customer in customers else by_customer_name.get(customer)
+			)
+			if not resolved:
+				row.fail(LINK_FIELD, _("{0} {1} does not exist").format(_("Customer"), customer))
+			else:
+				row.values[LINK_FIELD] = resolved
 
 	def rules(self, doctype: str) -> dict:
 		"""Per doctype, once: static defaults, each field's check with its translated label, required
@@ -468,6 +515,39 @@ class _Plan:
 			if doctype == "Customer":
 				_record_freezes([row for row in [*new, *changed] if row.values.get("is_frozen")])
 				_make_contacts_and_addresses(new)
+		self.write_documents(report)
+
+	def write_documents(self, report: Report) -> None:
+		"""Contacts and addresses, saved as documents (Frappe's own rules, child tables and all)."""
+		for doctype in DOCUMENT_ORDER:
+			for row in self.rows.get(doctype, ()):
+				if row.errors:
+					continue
+				if row.exists:
+					report.unchanged[doctype] += 1
+					continue
+				values = {k: v for k, v in row.values.items() if k not in ("name", LINK_FIELD)}
+				doc = frappe.get_doc({"doctype": doctype, **values})
+				if doctype == "Contact":
+					email, mobile = values.get("email_id"), values.get("mobile_no")
+					if email:
+						doc.append("email_ids", {"email_id": email, "is_primary": 1})
+					if mobile:
+						doc.append("phone_nos", {"phone": mobile, "is_primary_mobile_no": 1})
+				if row.values.get(LINK_FIELD):
+					doc.append("links", {"link_doctype": "Customer", "link_name": row.values[LINK_FIELD]})
+				savepoint = "crm_import_document"
+				frappe.db.savepoint(savepoint)
+				try:
+					doc.insert()
+				except frappe.ValidationError as error:
+					frappe.db.rollback(save_point=savepoint)
+					_forget_message()
+					report.errors.append(
+						{"sheet": row.sheet, "row": row.line, "column": None, "message": str(error)}
+					)
+					continue
+				report.created[doctype] += 1
 
 	def _insert(self, doctype: str, rows: list[Row], progress=None) -> None:
 		if not rows:
