@@ -1,5 +1,7 @@
 """`bench --site SITE crm ...`: the app's batch jobs from the command line."""
 
+import json
+
 import click
 import frappe
 from frappe.commands import get_site, pass_context
@@ -118,8 +120,12 @@ def import_data(context, files, dry_run, update, good_rows_only):
 @click.option(
 	"--output", type=click.Path(dir_okay=False), help="File to write (default: in the current folder)."
 )
+@click.option(
+	"--filters",
+	help="""Only the records matching these Frappe filters (JSON, one doctype), e.g. '{"territory": "France"}'.""",
+)
 @pass_context
-def export_data(context, doctypes, file_format, output):
+def export_data(context, doctypes, file_format, output, filters):
 	"""Export customers and trees (Customer, Customer Group, Territory, ...) so they re-import as they are."""
 	from pathlib import Path
 
@@ -129,7 +135,18 @@ def export_data(context, doctypes, file_format, output):
 	frappe.init(site=site)
 	frappe.connect()
 	try:
-		filename, content = export_records(list(doctypes), file_format)
+		try:
+			filters = json.loads(filters) if filters else None
+		except ValueError:
+			raise click.BadParameter("not JSON", param_hint="--filters") from None
+		if filters is not None and (len(doctypes) > 1 or not isinstance(filters, dict | list)):
+			raise click.BadParameter(
+				"an object or a list of filters, for one doctype", param_hint="--filters"
+			)
+		try:
+			filename, content = export_records(list(doctypes), file_format, filters)
+		except frappe.ValidationError as error:
+			raise click.ClickException(str(error)) from None
 		path = Path(output or filename)
 		path.write_bytes(content)
 		click.echo(f"Written {path}")

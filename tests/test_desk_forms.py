@@ -164,3 +164,22 @@ def test_the_customer_import_form_shows_its_report_and_actions(desk_page, server
 		frappe.delete_doc("Customer Import", record.name, force=True)
 		frappe.delete_doc("File", file.name, force=True)
 		frappe.db.commit()
+
+
+def test_the_customer_list_exports_what_its_filters_show(desk_page, server_url):
+	territory = "Rest Of The World"
+	desk_page.goto(f"{server_url}/app/customer?territory={territory.replace(' ', '%20')}")
+	desk_page.wait_for_function(
+		"() => window.cur_list && cur_list.doctype === 'Customer' && !frappe.request.ajax_count",
+		timeout=30_000,
+	)
+	desk_page.evaluate("() => { window.open = (url) => { window.__opened = url; }; }")
+	desk_page.locator(".page-actions .menu-btn-group button").first.click()
+	desk_page.locator(".dropdown-menu.show .dropdown-item:has-text('Export for Re-import (CSV)')").click()
+	url = desk_page.evaluate("() => window.__opened")
+	assert url and "export_records" in url
+	response = desk_page.request.get(f"{server_url}{url}" if url.startswith("/") else url)
+	assert response.status == 200
+	lines = response.body().decode("utf-8-sig").splitlines()
+	assert len(lines) - 1 == frappe.db.count("Customer", {"territory": territory})
+	assert errors_of(desk_page) == []

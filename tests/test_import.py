@@ -334,10 +334,31 @@ def test_export_over_rest_and_from_bench(server_url, tmp_path):
 		params={"doctypes": '["Sales Invoice"]'},
 	)
 	assert refused.status_code == 417 and "InvalidExportError" in refused.text
+	filtered = session.get(
+		f"{server_url}/api/method/crm_app.api.data_transfer.export_records",
+		params={"doctypes": '["Territory"]', "file_format": "csv", "filters": '{"is_group": 0}'},
+	)
+	lines = filtered.content.decode("utf-8-sig").splitlines()
+	assert len(lines) - 1 == frappe.db.count("Territory", {"is_group": 0})
+	assert not any(line.startswith("All Territories,") for line in lines)
+	unknown_field = session.get(
+		f"{server_url}/api/method/crm_app.api.data_transfer.export_records",
+		params={"doctypes": '["Territory"]', "filters": '{"no_such_field": 1}'},
+	)
+	assert 400 <= unknown_field.status_code < 500, unknown_field.text[-500:]
 	output = tmp_path / "territories.csv"
 	done = bench("export", "Territory", "--format", "csv", "--output", str(output))
 	assert done.returncode == 0, done.stderr[-2000:]
 	assert "Rest Of The World" in output.read_text(encoding="utf-8-sig")
+	done = bench(
+		"export", "Territory", "--format", "csv", "--output", str(output), "--filters", '{"is_group": 1}'
+	)
+	assert done.returncode == 0, done.stderr[-2000:]
+	text = output.read_text(encoding="utf-8-sig")
+	assert "All Territories" in text and "Rest Of The World" not in text
+	for bad in ("{not json", '{"no_such_field": 1}'):
+		done = bench("export", "Territory", "--output", str(output), "--filters", bad)
+		assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
 
 
 def test_contact_and_address_columns_make_the_customers_contact_and_address():
@@ -415,3 +436,50 @@ def test_contact_and_address_sheets_link_to_customers_of_the_file():
 	)
 	assert [(e["row"], e["column"]) for e in report["errors"]] == [(2, "link:customer")]
 	assert report["created"] == {}
+
+
+def test_customers_are_checked_and_written_a_batch_at_a_time(monkeypatch):
+	"""What ties rows of different batches together holds: homonyms, a branch before its head office,
+	a contact naming a customer of another batch, and a bad row in the last batch."""
+	from crm_app.data_transfer import importer
+
+	monkeypatch.setattr(importer, "INSERT_CHUNK", 2)
+	name, head, branch = unique("Batch homonym"), unique("Batch head office"), unique("Batch branch")
+	headers = ["Customer Name", "Is Head Office", "Head Office"]
+	rows = [[name, 0, ""], [branch, 0, head], [name, 0, ""], [head, 1, ""], [name, 0, ""]]
+	contact = (["First Name", "Customer"], [["Dominique", head]])
+	report = import_files([xlsx_file("data", {"Customer": (headers, rows), "Contact": contact})])
+	assert report["errors"] == [], report["errors"]
+	assert report["created"] == {"Customer": 5, "Contact": 1}
+	assert sorted(frappe.get_all("Customer", {"customer_name": name}, pluck="name")) == [
+		name,
+		f"{name}-1",
+		f"{name}-2",
+	]
+	assert frappe.db.get_value("Customer", branch, "parent_customer") == head
+	assert frappe.db.exists("Dynamic Link", {"parenttype": "Contact", "link_name": head})
+	assert check_tree("Customer") == []
+
+	# a bad head office in the last batch: nothing written; with good rows only, its branch is refused too
+	other_head, other_branch, alone = unique("Batch head"), unique("Batch branch"), unique("Batch alone")
+	headers = ["Customer Name", "Customer Type", "is_group", "parent_customer"]
+	rows = [
+		[other_branch, "Company", 0, other_head],
+		[alone, "Company", 0, ""],
+		[other_head, "Nobody", 1, ""],
+	]
+	refused = [(2, "parent_customer"), (4, "customer_type")]
+	report = import_files([csv_file("Customer", headers, rows)])
+	assert [(e["row"], e["column"]) for e in report["errors"]] == refused
+	assert report["created"] == {}
+	report = import_files([csv_file("Customer", headers, rows)], good_rows_only=True)
+	assert [(e["row"], e["column"]) for e in report["errors"]] == refused
+	assert report["created"] == {"Customer": 1}
+	assert frappe.db.exists("Customer", alone) and not frappe.db.exists("Customer", other_branch)
+
+
+def test_a_csv_saved_on_windows_reads_in_its_code_page():
+	name = f"{unique('Société')} Crémerie €"
+	report = import_files([("Customer.csv", f"Customer Name\r\n{name}\r\n".encode("cp1252"))])
+	assert report["errors"] == [], report["errors"]
+	assert frappe.db.exists("Customer", {"customer_name": name})

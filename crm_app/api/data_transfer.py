@@ -6,7 +6,7 @@ Over REST: upload the file (`/api/method/upload_file`), create a Customer Import
 
 import frappe
 
-from crm_app.api.arguments import json_object, name_list, strict_arguments
+from crm_app.api.arguments import json_value, name_list, strict_arguments
 from crm_app.data_transfer import exporter, jobs
 
 
@@ -22,10 +22,11 @@ def start_import(customer_import: str, dry_run: bool = False) -> dict:
 @strict_arguments
 def export_records(doctypes: str | list[str], file_format: str = "csv", filters: str | dict | None = None):
 	"""Download customers and trees as CSV (one doctype) or XLSX (a sheet each), re-importable as they
-	are; `filters` (JSON) applies to a single doctype. Only what the user may read is exported."""
+	are; `filters` (JSON, Frappe's filters as an object or a list) applies to a single
+	doctype. Only what the user may read is exported."""
 	names = name_list(doctypes, "doctypes")
 	filename, content = exporter.export_records(
-		names, file_format, json_object(filters, "filters") if filters else None
+		names, file_format, json_value(filters, "filters") if filters else None
 	)
 	frappe.response["filename"] = filename
 	frappe.response["filecontent"] = content

@@ -30,64 +30,50 @@ def _escape_like(text: str) -> str:
 	return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def homonym_suffixes(base: str) -> set[int]:
-	"""Suffixes already taken for a base name: 0 for the base itself, n for `base-n`. Only exact bases
-	count: `Acme` is not counted by `X Acme-5` or `Acme Corp`. A locking read: it sees the names other
-	sessions committed while this one waited for the lock, not the transaction's older snapshot."""
-	rows = frappe.db.sql(
+def names_like(base: str) -> list[str]:
+	"""The customer names `base` and `base-...`. A locking read: it sees the names other sessions
+	committed while this one waited for the lock, not the transaction's older snapshot."""
+	return frappe.db.sql(
 		"select name from `tabCustomer` where name = %s or name like %s lock in share mode",
 		(base, _escape_like(base) + "-%"),
 		pluck=True,
 	)
-	taken = set()
-	for name in rows:
-		rest = name[len(base) :]
-		if not rest:
-			taken.add(0)
-		elif rest[0] == "-" and rest[1:].isdigit():
-			taken.add(int(rest[1:]))
-	return taken
 
 
 def free_customer_name(base: str, taken_too: str | None = None) -> str:
 	"""`base` if free, else `base-n` with n one past the highest suffix in use (or in `taken_too`)."""
 	base = base.strip()
-	taken = homonym_suffixes(base)
-	if taken_too:
-		taken |= homonym_suffixes_of(base, taken_too)
-	return next_free_name(base, {base: taken})
+	return next_free_name(base, homonym_index([*names_like(base), *filter(None, [taken_too])]))
 
 
-def next_free_name(base: str, index: dict[str, set[int]]) -> str:
-	"""The homonym rule: `base` if no name takes it, else `base-n`, n one past the highest suffix in use.
-	`index`: base -> suffixes in use (0 for the base itself), see `homonym_index`."""
+# The homonym index: base name -> 2 * (highest `-n` suffix in use) + (1 if the base itself is taken).
+# One small int per name, not a set: a bulk import keeps one entry per row of its file.
+
+
+def next_free_name(base: str, index: dict[str, int]) -> str:
+	"""The homonym rule: `base` if no name takes it, else `base-n`, n one past the highest suffix in use
+	(`X Acme-5` or `Acme Corp` do not count for `Acme`). `index`: see `homonym_index`."""
 	base = base.strip()
-	suffixes = index.get(base)
-	return f"{base}-{max(suffixes) + 1}" if suffixes and 0 in suffixes else base
+	state = index.get(base, 0)
+	return f"{base}-{(state >> 1) + 1}" if state & 1 else base
 
 
-def homonym_index(names) -> dict[str, set[int]]:
-	"""Base -> suffixes in use, for many names at once (a bulk import names its rows against it)."""
+def homonym_index(names) -> dict[str, int]:
+	"""The index of names in use, for many names at once (a bulk import names its rows against it)."""
 	index = {}
 	for name in names:
 		take_name(name, index)
 	return index
 
 
-def take_name(name: str, index: dict[str, set[int]]) -> str:
+def take_name(name: str, index: dict[str, int]) -> str:
 	"""Record a name as used in the index; returns it."""
-	index.setdefault(name, set()).add(0)
+	index[name] = index.get(name, 0) | 1
 	base, dash, suffix = name.rpartition("-")
-	if dash and suffix.isdigit():
-		index.setdefault(base, set()).add(int(suffix))
+	if dash and suffix.isascii() and suffix.isdigit():
+		state = index.get(base, 0)
+		index[base] = (max(state >> 1, int(suffix)) << 1) | (state & 1)
 	return name
-
-
-def homonym_suffixes_of(base: str, name: str) -> set[int]:
-	rest = name[len(base) :]
-	if not rest:
-		return {0}
-	return {int(rest[1:])} if rest[0] == "-" and rest[1:].isdigit() else set()
 
 
 def insert_under_free_name(doc, insert, *args, **kwargs):

@@ -29,7 +29,34 @@ def exported_fields(doctype: str) -> list:
 	]
 
 
+def check_filters(doctype: str, filters) -> None:
+	"""Frappe's filters (a dict or a list), each on a column of the doctype: a bad one is a clear error,
+	not a database one."""
+	from frappe.model import default_fields, optional_fields
+	from frappe.utils.data import get_filter
+
+	if isinstance(filters, dict):
+		filters = [{key: value} for key, value in filters.items()]
+	if not isinstance(filters, list):
+		frappe.throw(_("Filters must be an object or a list"), InvalidExportError)
+	meta = frappe.get_meta(doctype)
+	for given in filters:
+		try:
+			condition = get_filter(doctype, given)
+		except frappe.ValidationError as error:
+			frappe.throw(_("Filter {0}: {1}").format(frappe.as_json(given), error), InvalidExportError)
+		if condition.doctype != doctype or not (
+			condition.fieldname in default_fields + optional_fields or meta.has_field(condition.fieldname)
+		):
+			frappe.throw(
+				_("{0} has no field {1} to filter on").format(_(doctype), condition.fieldname),
+				InvalidExportError,
+			)
+
+
 def sheet_of(doctype: str, filters=None) -> tuple[list[str], list[list]]:
+	if filters:
+		check_filters(doctype, filters)
 	fields = exported_fields(doctype)
 	order_by = "lft asc, name asc" if frappe.get_meta(doctype).has_field("lft") else "name asc"
 	records = frappe.get_list(

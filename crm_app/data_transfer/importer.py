@@ -11,9 +11,14 @@ rules, the freeze rule); they take plain values, so a row is held to what a form
 - a row whose name exists is skipped, or with `update` its changed columns are written: importing the
   same file twice changes nothing.
 The trees are written under their locks, as every writer of a tree does.
+
+Customers are read from the file twice, a batch at a time (check, then write), so memory holds a batch and
+one name per row, not the file's rows; the trees, contacts and addresses a file carries are held whole.
 """
 
+import itertools
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import frappe
@@ -41,13 +46,15 @@ from crm_app.data_transfer.columns import (
 	normalise,
 	sheet_doctype,
 )
-from crm_app.data_transfer.files import read_sheets
+from crm_app.data_transfer.files import Sheet, read_sheets
 from crm_app.input_checks import check_value
 from crm_app.locks import lock_tree
 from crm_app.tree_rebuild import compute_bounds, rebuild_tree
 from crm_app.trees import parent_field_of
 
 INSERT_CHUNK = 5000
+STREAMED = "Customer"  # the doctype read a batch at a time
+TREES = [doctype for doctype in IMPORT_ORDER if doctype != STREAMED]
 TRUE = {"1", "yes", "oui", "true", "vrai", "y", "o", "x"}
 FALSE = {"0", "no", "non", "false", "faux", "n", ""}
 
@@ -56,7 +63,7 @@ class InvalidImportError(frappe.ValidationError):
 	pass
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
 	doctype: str
 	sheet: str
@@ -66,6 +73,7 @@ class Row:
 	exists: bool = False
 	errors: list = field(default_factory=list)  # (column, message)
 	address: dict = field(default_factory=dict)  # a customer's address columns
+	position: int = 0  # index of the row in its sheet
 
 	def fail(self, column: str | None, message: str) -> None:
 		self.errors.append((column, message))
@@ -109,37 +117,32 @@ def import_files(
 	"""Import (filename, content) files; returns the report. Nothing is committed here: the caller
 	commits (a bench command, a background job) or rolls back."""
 	report = Report(dry_run=dry_run)
-	translations = french()
-	rows = []
+	plan = _Plan(update, french())
 	for filename, content in files:
 		for sheet in read_sheets(content, filename):
-			rows.extend(_rows_of(sheet, translations, report))
-	plan = _Plan(rows, update, translations)
-	plan.check(report)
-	bad = [row for row in rows if row.errors]
-	for row in sorted(bad, key=lambda r: (r.sheet, r.line)):
-		for column, message in row.errors:
-			report.errors.append({"sheet": row.sheet, "row": row.line, "column": column, "message": message})
-	if dry_run or (bad and not good_rows_only):
+			plan.add_sheet(sheet, report)
+	plan.check()
+	report.errors.extend(sorted(plan.row_errors(), key=lambda error: (error["sheet"], error["row"])))
+	if dry_run or (report.errors and not good_rows_only):
 		return report.as_dict()
 	plan.write(report, progress)
 	return report.as_dict()
 
 
-def _rows_of(sheet, translations, report) -> list[Row]:
-	doctype = sheet_doctype(sheet.name, translations) or doctype_from_headers(sheet.headers, translations)
-	if not doctype:
-		report.errors.append(
-			{
-				"sheet": sheet.name,
-				"row": None,
-				"column": None,
-				"message": _("{0}: a sheet must be named after what it holds ({1})").format(
-					sheet.name, ", ".join(IMPORT_ORDER + DOCUMENT_ORDER)
-				),
-			}
-		)
-		return []
+@dataclass
+class _Stream:
+	"""A sheet of customers, read a batch at a time; what the check keeps of each row for the write."""
+
+	sheet: Sheet
+	fieldnames: list
+	names: list = field(default_factory=list)  # per row: the name it gets, None when it is refused
+	exists: bytearray = field(default_factory=bytearray)  # per row: 1 when the record exists
+
+	def rows(self) -> Iterator[Row]:
+		return _sheet_rows(self.sheet, STREAMED, self.fieldnames)
+
+
+def _fieldnames(sheet: Sheet, doctype: str, translations: dict, report: Report) -> list:
 	mapping = column_map(doctype, translations)
 	fieldnames = [mapping.get(normalise(header)) for header in sheet.headers]
 	for header, fieldname in zip(sheet.headers, fieldnames, strict=True):
@@ -151,7 +154,10 @@ def _rows_of(sheet, translations, report) -> list[Row]:
 					"message": _("Column {0} is not imported").format(header),
 				}
 			)
-	rows = []
+	return fieldnames
+
+
+def _sheet_rows(sheet: Sheet, doctype: str, fieldnames: list) -> Iterator[Row]:
 	for index, cells in enumerate(sheet.rows):
 		values, address = {}, {}
 		for fieldname, cell in zip(fieldnames, cells, strict=False):
@@ -161,22 +167,66 @@ def _rows_of(sheet, translations, report) -> list[Row]:
 					address[fieldname[len(ADDRESS_PREFIX) :]] = value
 				else:
 					values[fieldname] = value
-		rows.append(Row(doctype=doctype, sheet=sheet.name, line=index + 2, values=values, address=address))
-	return rows
+		yield Row(
+			doctype=doctype,
+			sheet=sheet.name,
+			line=index + 2,
+			values=values,
+			address=address,
+			position=index,
+		)
+
+
+def _batches(rows: Iterator[Row]) -> Iterator[list[Row]]:
+	while batch := list(itertools.islice(rows, INSERT_CHUNK)):
+		yield batch
 
 
 class _Plan:
 	"""The rows of every doctype, what exists already, and the checks that need both."""
 
-	def __init__(self, rows: list[Row], update: bool, translations: dict[str, str]):
+	def __init__(self, update: bool, translations: dict[str, str]):
 		self.update = update
 		self.translations = translations  # French labels of options as well as of columns
-		self.rows = defaultdict(list)
-		for row in rows:
-			self.rows[row.doctype].append(row)
+		self.rows = defaultdict(list)  # doctype -> rows held whole (for customers: the national accounts)
+		self.streams: list[_Stream] = []  # the customer sheets
+		self.streamed_errors = []  # errors of the customer rows not held
 		self.stored = {}  # doctype -> {name: (parent, is_group)}
 		self._good = {}  # doctype -> {name: row} of the rows without errors, as of the last pass
 		self._rules = {}
+		self._namers = {}
+		# the customers of the file that contacts and addresses name: by ID and by customer name
+		self.file_customers = {"name": {}, "customer_name": {}}  # -> (stream, row position)
+		self.held_streams = {}  # id(row) -> its stream, for the national accounts held
+
+	def add_sheet(self, sheet: Sheet, report: Report) -> None:
+		doctype = sheet_doctype(sheet.name, self.translations) or doctype_from_headers(
+			sheet.headers, self.translations
+		)
+		if not doctype:
+			report.errors.append(
+				{
+					"sheet": sheet.name,
+					"row": None,
+					"column": None,
+					"message": _("{0}: a sheet must be named after what it holds ({1})").format(
+						sheet.name, ", ".join(IMPORT_ORDER + DOCUMENT_ORDER)
+					),
+				}
+			)
+			return
+		fieldnames = _fieldnames(sheet, doctype, self.translations, report)
+		if doctype == STREAMED:
+			self.streams.append(_Stream(sheet, fieldnames))
+		else:
+			self.rows[doctype].extend(_sheet_rows(sheet, doctype, fieldnames))
+
+	def row_errors(self) -> Iterator[dict]:
+		for rows in self.rows.values():
+			for row in rows:
+				for column, message in row.errors:
+					yield {"sheet": row.sheet, "row": row.line, "column": column, "message": message}
+		yield from self.streamed_errors
 
 	def stored_tree(self, doctype: str) -> dict:
 		if doctype not in self.stored:
@@ -203,26 +253,91 @@ class _Plan:
 			return row.values.get(parent_field_of(doctype)), cint(row.values.get("is_group"))
 		return self.stored_tree(doctype).get(name)
 
-	def check(self, report: Report) -> None:
-		for doctype in IMPORT_ORDER:
+	def check(self) -> None:
+		"""Trees first (they link to nothing else of the file), then the customers a batch at a time against
+		the trees as checked, then the national accounts between customers, then contacts and addresses."""
+		for doctype in TREES:
 			for row in self.rows.get(doctype, ()):
 				self.check_values(row)
-			self.name_rows(doctype)
+			self.name_rows(doctype, self.rows.get(doctype, ()))
 		for doctype in DOCUMENT_ORDER:
 			self.check_documents(doctype)
-		for doctype in IMPORT_ORDER + DOCUMENT_ORDER:
-			self.check_permissions(doctype)
-		# links and tree rules between rows: a row that fails may make another fail, until none does
+		for doctype in TREES + DOCUMENT_ORDER:
+			self.check_permissions(doctype, self.rows.get(doctype, ()))
+		self.settle(TREES)
+		self.check_customers()
+		self.settle([STREAMED])
+		for row in self.rows.get(STREAMED, ()):
+			if row.errors:  # refused through its head office: not written
+				self.stream_of(row).names[row.position] = None
+		for doctype in DOCUMENT_ORDER:
+			self.check_customer_link(doctype)
+
+	def settle(self, doctypes: list[str]) -> None:
+		"""Links and tree rules between held rows: a row that fails may make another fail, until none does."""
 		while True:
-			failing = sum(bool(row.errors) for rows in self.rows.values() for row in rows)
+			failing = sum(bool(row.errors) for doctype in doctypes for row in self.rows.get(doctype, ()))
 			self._good = {}
-			for doctype in IMPORT_ORDER:
-				self.check_links(doctype)
+			for doctype in doctypes:
+				self.check_links(doctype, self.rows.get(doctype, ()))
 				self.check_tree(doctype)
-			for doctype in DOCUMENT_ORDER:
-				self.check_customer_link(doctype)
-			if sum(bool(row.errors) for rows in self.rows.values() for row in rows) == failing:
+			if sum(bool(row.errors) for doctype in doctypes for row in self.rows.get(doctype, ())) == failing:
 				break
+
+	def check_customers(self) -> None:
+		"""Each customer sheet a batch at a time: the checks of a single save, the name, the links to the
+		trees as checked. A row that is a national account (a group, or a branch naming its head office)
+		is held for the checks between customers; of the others only the name is kept."""
+		wanted = {
+			row.values.get(LINK_FIELD) for doctype in DOCUMENT_ORDER for row in self.rows.get(doctype, ())
+		} - {None}
+		links_to_customers = [
+			df.fieldname
+			for df in frappe.get_meta(STREAMED).fields
+			if df.fieldtype == "Link" and df.options == STREAMED
+		]
+		for stream in self.streams:
+			for batch in _batches(stream.rows()):
+				for row in batch:
+					self.check_values(row)
+				self.name_rows(STREAMED, batch)
+				self.check_permissions(STREAMED, batch)
+				held, alone = [], []
+				for row in batch:
+					is_account = row.values.get("is_group") or any(
+						row.values.get(f) for f in links_to_customers
+					)
+					(held if is_account else alone).append(row)
+				self.check_links(STREAMED, alone)
+				for row in batch:
+					good = not row.errors
+					stream.names.append(row.name if good else None)
+					stream.exists.append(row.exists)
+					if good and wanted:
+						for kind, key in (
+							("name", row.name),
+							("customer_name", row.values.get("customer_name")),
+						):
+							if key in wanted:
+								self.file_customers[kind].setdefault(key, (stream, row.position))
+				for row in held:
+					if not row.errors:
+						self.rows[STREAMED].append(row)
+						self.held_streams[id(row)] = stream
+				for row in batch:
+					if row.errors:
+						self.streamed_errors.extend(
+							{"sheet": row.sheet, "row": row.line, "column": column, "message": message}
+							for column, message in row.errors
+						)
+
+	def stream_of(self, row: Row) -> _Stream:
+		return self.held_streams[id(row)]
+
+	def file_customer(self, key: str, kind: str) -> str | None:
+		"""The name of the file's customer whose ID (kind `name`) or customer name is `key`, if it passed."""
+		stream, position = self.file_customers[kind].get(key, (None, None))
+		return stream.names[position] if stream else None
 
 	def check_documents(self, doctype: str) -> None:
 		"""Contacts and addresses: field checks, an existing record (by its ID) left as it is."""
@@ -243,8 +358,6 @@ class _Plan:
 	def check_customer_link(self, doctype: str) -> None:
 		"""The customer a contact or address belongs to: one of the database or of the file (by ID or by
 		customer name)."""
-		customers = self.good("Customer")
-		by_customer_name = {row.values.get("customer_name"): name for name, row in customers.items()}
 		wanted = {
 			row.values.get(LINK_FIELD) for row in self.rows.get(doctype, ()) if row.values.get(LINK_FIELD)
 		}
@@ -258,7 +371,9 @@ class _Plan:
 			if row.errors or row.exists or not customer:
 				continue
 			resolved = (
-				customer if customer in stored or customer in customers else by_customer_name.get(customer)
+				customer
+				if customer in stored
+				else self.file_customer(customer, "name") or self.file_customer(customer, "customer_name")
 			)
 			if not resolved:
 				row.fail(LINK_FIELD, _("{0} {1} does not exist").format(_("Customer"), customer))
@@ -344,49 +459,61 @@ class _Plan:
 			return fieldname in ("customer_group", "territory")
 		return fieldname == name_field(row.doctype) and bool(row.values.get("name"))
 
-	def name_rows(self, doctype: str) -> None:
+	def name_rows(self, doctype: str, rows: list[Row]) -> None:
 		"""Each row's name: the one given (an export's ID), else the tree node's own name field, else for
-		customers the naming rule of CRM Settings; a name twice in the file is refused."""
-		stored = self.stored_tree(doctype)
-		seen = {}
-		if doctype == "Customer":
-			defaults = new_customer_defaults()
-			taken = homonym_index(stored)
-			series = by_naming_series()
-		for row in self.rows.get(doctype, ()):
+		customers the naming rule of CRM Settings; a name twice in the file is refused. Called once per
+		tree, and once per batch of customers: what is taken carries over from one batch to the next."""
+		namer = self._namers.get(doctype)
+		if namer is None:
+			stored = self.stored_tree(doctype)
+			namer = self._namers[doctype] = {"seen": {}, "stored": stored}
+			if doctype == STREAMED:
+				namer.update(
+					defaults=self.customer_defaults(), taken=homonym_index(stored), series=by_naming_series()
+				)
+		seen, stored = namer["seen"], namer["stored"]
+		for row in rows:
 			given = row.values.get("name") or (
-				row.values.get(name_field(doctype)) if doctype != "Customer" else None
+				row.values.get(name_field(doctype)) if doctype != STREAMED else None
 			)
-			if doctype != "Customer" and not given:
+			if doctype != STREAMED and not given:
 				row.fail(name_field(doctype), _("{0} is required").format(_("Name")))
 				continue
-			if doctype == "Customer":
-				for key, value in defaults.items():
+			if doctype == STREAMED:
+				taken = namer["taken"]
+				for key, value in namer["defaults"].items():
 					row.values.setdefault(key, value)
 				if not given:
 					given = (
-						naming_series_name(frappe._dict(row.values, doctype="Customer"))
-						if series
+						naming_series_name(frappe._dict(row.values, doctype=STREAMED))
+						if namer["series"]
 						else take_name(next_free_name(row.values.get("customer_name", ""), taken), taken)
 					)
 				else:
 					take_name(given, taken)
-			if doctype != "Customer":
+			if doctype != STREAMED:
 				row.values.setdefault(name_field(doctype), given)
 			if given in seen:
-				row.fail("name", _("{0} is already on line {1}").format(given, seen[given].line))
+				row.fail("name", _("{0} is already on line {1}").format(given, seen[given]))
 				continue
-			seen[given] = row
+			seen[given] = row.line
 			row.name = given
 			row.values["name"] = given
 			row.exists = given in stored
 			if row.exists and not self.update:
 				row.values = {"name": given}  # kept as it is: nothing else to check or write
 
-	def check_permissions(self, doctype: str) -> None:
+	def customer_defaults(self) -> dict:
+		"""The group and territory of a new customer without them, read once: the write must give the rows
+		what the check gave them, though the leaf most chosen may change as the rows are written."""
+		if "customer_defaults" not in self._rules:
+			self._rules["customer_defaults"] = new_customer_defaults()
+		return self._rules["customer_defaults"]
+
+	def check_permissions(self, doctype: str, rows: list[Row]) -> None:
 		"""The importing user's rights, as a save checks them: create for new rows, write for updated
 		ones, and the freeze and credit fields only for the roles allowed to change them."""
-		rows = [row for row in self.rows.get(doctype, ()) if row.name and not row.errors]
+		rows = [row for row in rows if row.name and not row.errors]
 		if not rows or frappe.session.user == "Administrator":
 			return
 		may = {ptype: frappe.has_permission(doctype, ptype) for ptype in ("create", "write")}
@@ -408,23 +535,23 @@ class _Plan:
 						).format(_(df.label), _(doctype), row.name),
 					)
 
-	def check_links(self, doctype: str) -> None:
+	def check_links(self, doctype: str, rows: list[Row]) -> None:
 		meta = frappe.get_meta(doctype)
 		links = [df for df in meta.fields if df.fieldtype == "Link" and df.options]
 		wanted = defaultdict(set)
-		for row in self.rows.get(doctype, ()):
+		for row in rows:
 			for df in links:
 				if row.values.get(df.fieldname):
 					wanted[df.options].add(row.values[df.fieldname])
 		known = {target: self._existing(target, values) for target, values in wanted.items()}
-		for row in self.rows.get(doctype, ()):
+		for row in rows:
 			if row.errors:
 				continue
 			for df in links:
 				value = row.values.get(df.fieldname)
 				if value and value not in known[df.options] and value not in self.good(df.options):
 					row.fail(df.fieldname, _("{0} {1} does not exist").format(_(df.options), value))
-			if doctype == "Customer":
+			if doctype == STREAMED:
 				self._check_customer_places(row)
 
 	def _existing(self, doctype: str, values: set) -> set:
@@ -497,25 +624,62 @@ class _Plan:
 				row.fail(parent_field, message)
 
 	def write(self, report: Report, progress=None) -> None:
-		for doctype in IMPORT_ORDER:
+		for doctype in TREES:
 			rows = [row for row in self.rows.get(doctype, ()) if row.name and not row.errors]
-			if not rows:
-				continue
-			lock_tree(doctype)
-			new = [row for row in rows if not row.exists]
-			changed = self._changed(doctype, [row for row in rows if row.exists]) if self.update else []
-			report.unchanged[doctype] += len(rows) - len(new) - len(changed)
-			self._insert(doctype, new, progress)
-			self._update(doctype, changed)
-			moved = bool(changed) and any(parent_field_of(doctype) in row.values for row in changed)
-			if moved or any(row.values.get(parent_field_of(doctype)) for row in new):
-				rebuild_tree(doctype)
-			report.created[doctype] += len(new)
-			report.updated[doctype] += len(changed)
-			if doctype == "Customer":
-				_record_freezes([row for row in [*new, *changed] if row.values.get("is_frozen")])
-				_make_contacts_and_addresses(new)
+			if rows:
+				lock_tree(doctype)
+				if self._write_rows(doctype, rows, report):
+					rebuild_tree(doctype)
+				if progress:
+					progress(len(rows), len(rows), _(doctype))
+		self.write_customers(report, progress)
 		self.write_documents(report)
+
+	def write_customers(self, report: Report, progress=None) -> None:
+		"""The customer sheets read again a batch at a time: each good row gets the values and the name the
+		check gave it (the same conversions, the defaults read then), and is written with its batch."""
+		total = sum(len(stream.names) - stream.names.count(None) for stream in self.streams)
+		if not total:
+			return
+		lock_tree(STREAMED)
+		done, in_tree = 0, False
+		for stream in self.streams:
+			for batch in _batches(stream.rows()):
+				rows = []
+				for row in batch:
+					name = stream.names[row.position]
+					if name is None:
+						continue
+					self.check_values(row)
+					for key, value in self.customer_defaults().items():
+						row.values.setdefault(key, value)
+					row.name, row.exists = name, bool(stream.exists[row.position])
+					row.values["name"] = name
+					if row.exists and not self.update:
+						row.values = {"name": name}
+					rows.append(row)
+				in_tree = self._write_rows(STREAMED, rows, report) or in_tree
+				done += len(rows)
+				if progress:
+					progress(done, total, _(STREAMED))
+		if in_tree:
+			rebuild_tree(STREAMED)
+
+	def _write_rows(self, doctype: str, rows: list[Row], report: Report) -> bool:
+		"""Insert the new rows, update the changed ones; True when the tree needs its bounds rebuilt."""
+		new = [row for row in rows if not row.exists]
+		changed = self._changed(doctype, [row for row in rows if row.exists]) if self.update else []
+		report.unchanged[doctype] += len(rows) - len(new) - len(changed)
+		self._insert(doctype, new)
+		self._update(doctype, changed)
+		report.created[doctype] += len(new)
+		report.updated[doctype] += len(changed)
+		if doctype == STREAMED:
+			_record_freezes([row for row in [*new, *changed] if row.values.get("is_frozen")])
+			_make_contacts_and_addresses(new)
+		parent_field = parent_field_of(doctype)
+		moved = bool(changed) and any(parent_field in row.values for row in changed)
+		return moved or any(row.values.get(parent_field) for row in new)
 
 	def write_documents(self, report: Report) -> None:
 		"""Contacts and addresses, saved as documents (Frappe's own rules, child tables and all)."""
@@ -549,13 +713,15 @@ class _Plan:
 					continue
 				report.created[doctype] += 1
 
-	def _insert(self, doctype: str, rows: list[Row], progress=None) -> None:
+	def _insert(self, doctype: str, rows: list[Row]) -> None:
 		if not rows:
 			return
 		parent_field = parent_field_of(doctype)
 		columns = sorted({key for row in rows for key in row.values} - {"lft", "rgt", "old_parent"})
 		# a column every row leaves at the table's own default is left to the table (less to send)
-		defaults = column_defaults(doctype)
+		if ("columns", doctype) not in self._rules:
+			self._rules["columns", doctype] = column_defaults(doctype)
+		defaults = self._rules["columns", doctype]
 		columns = [
 			column
 			for column in columns
@@ -582,8 +748,6 @@ class _Plan:
 			)
 		for start in range(0, len(values), INSERT_CHUNK):
 			insert_rows(doctype, fields, values[start : start + INSERT_CHUNK])
-			if progress:
-				progress(min(start + INSERT_CHUNK, len(values)), len(values), _(doctype))
 
 	def _changed(self, doctype: str, rows: list[Row]) -> list[Row]:
 		"""The existing rows whose file values differ from the stored ones."""
