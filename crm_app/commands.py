@@ -36,6 +36,33 @@ def rebuild_ledger_summary(context):
 	)
 
 
+@crm.command("refresh-segments")
+@click.argument("segments", nargs=-1)
+@pass_context
+def refresh_segments(context, segments):
+	"""Bring customer segments that add or remove automatically in line with their rules (all, or those
+	named)."""
+	from crm_app.customers import segment_members
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		names = list(segments) or frappe.get_all(
+			"Customer Segment", filters={"auto_update": 1}, pluck="name", order_by="name"
+		)
+		missing = [name for name in names if not frappe.db.exists("Customer Segment", name)]
+		if missing:
+			raise click.ClickException(f"No such customer segment: {', '.join(missing)}")
+		with click.progressbar(names, label="Refreshing segments") as bar:
+			for name in bar:
+				counts = segment_members.refresh(name)
+				frappe.db.commit()
+				click.echo(f"  {name}: {counts['joined']} joined, {counts['left']} left")
+	finally:
+		frappe.destroy()
+
+
 @crm.command("rebuild-target-actuals")
 @pass_context
 def rebuild_target_actuals(context):

@@ -41,7 +41,16 @@ has_permission = {
 }
 
 # Unpaid invoices past their due date become Overdue
-scheduler_events = {"daily": ["crm_app.receivables.settlement.update_overdue_statuses"]}
+scheduler_events = {
+	"daily": [
+		"crm_app.receivables.settlement.update_overdue_statuses",
+		# overdue amounts grow with the date alone: automatic segments are refreshed each day
+		"crm_app.customers.segment_members.enqueue_refresh_all",
+	]
+}
+
+# a segment's members and history name customers and segments without holding them back from deletion
+ignore_links_on_delete = ["Customer Segment Member", "Customer Segment Log"]
 
 # A REST write's body must have the shape of a document before Frappe builds one from it
 before_request = ["crm_app.input_checks.check_resource_body"]
@@ -49,6 +58,11 @@ before_request = ["crm_app.input_checks.check_resource_body"]
 # Sales targets count invoice lines as invoices are submitted and cancelled, and are recounted when a
 # node of a tree they point into moves
 doc_events = {
+	# a customer's segments follow its changes
+	"Customer": {
+		"on_update": "crm_app.customers.segment_members.on_customer_update",
+		"on_trash": "crm_app.customers.segment_members.on_customer_trash",
+	},
 	"Sales Invoice": {
 		"on_submit": "crm_app.sales_targets.actuals.on_invoice_submit",
 		"on_cancel": "crm_app.sales_targets.actuals.on_invoice_cancel",

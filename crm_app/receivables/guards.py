@@ -43,7 +43,7 @@ def refuse_direct_write(doc) -> None:
 	if frappe.flags.get(_FLAG):
 		return
 	frappe.throw(
-		_("{0} is written only from submitted documents: it cannot be created, changed or deleted").format(
+		_("{0} is written by the app only: it cannot be created, changed or deleted by hand").format(
 			_(doc.doctype)
 		),
 		DerivedRecordWriteError,

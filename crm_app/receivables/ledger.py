@@ -73,6 +73,15 @@ def post(rows: list[dict]) -> None:
 			entry.db_insert()
 			names.append(entry.name)
 		add_to_summary(names)
+	refresh_segments_of({row.get("customer") for row in rows} - {None})
+
+
+def refresh_segments_of(customers: set[str]) -> None:
+	"""The automatic segments whose rules read balances follow the ledger as it moves."""
+	from crm_app.customers.segment_members import refresh_customer
+
+	for customer in sorted(customers):
+		refresh_customer(customer, ledger_only=True)
 
 
 def reverse_voucher(

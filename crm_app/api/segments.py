@@ -1,0 +1,91 @@
+"""REST and desk API for customer segments (`/api/method/crm_app.api.segments.<name>`)."""
+
+import frappe
+from frappe import _
+
+from crm_app.api.arguments import InvalidArgumentError, json_value, name_list, strict_arguments
+from crm_app.customers import segment_members
+from crm_app.input_checks import ensure_exists
+
+SEGMENT = segment_members.SEGMENT
+
+
+def _segment(name: str, ptype: str):
+	ensure_exists(SEGMENT, name)
+	segment = frappe.get_doc(SEGMENT, name)
+	segment.check_permission(ptype)
+	return segment
+
+
+@frappe.whitelist()
+@strict_arguments
+def preview_segment(
+	segment: str | None = None,
+	rules: str | list | None = None,
+	match: str | None = None,
+	company: str | None = None,
+) -> dict:
+	"""The dry run: who the rules would bring in and take out. Rules, match and company sent (a change not
+	saved yet) replace the saved segment's; a segment not saved yet is given by its rules alone."""
+	if segment:
+		doc = _segment(segment, "read").as_dict()
+	else:
+		frappe.has_permission(SEGMENT, "read") or frappe.throw(
+			_("No permission for {0}").format(_(SEGMENT)), frappe.PermissionError
+		)
+		doc = frappe._dict(name=None, rules=[], match="All", company=None)
+	if rules is not None:
+		rules = json_value(rules, "rules")
+		if not isinstance(rules, list) or not all(isinstance(rule, dict) for rule in rules):
+			frappe.throw(
+				_("rules must be a JSON list of rules (field, operator, value)"), InvalidArgumentError
+			)
+		doc.rules = rules
+	if match is not None:
+		doc.match = match
+	if company is not None:
+		if company:
+			ensure_exists("Company", company)
+		doc.company = company or None
+	return segment_members.preview(doc)
+
+
+@frappe.whitelist(methods=["POST"])
+@strict_arguments
+def refresh_segment(segment: str) -> dict:
+	"""Bring the members in line with the rules now; for a segment that does not follow its rules by
+	itself, take in what they propose."""
+	_segment(segment, "write")
+	return segment_members.refresh(segment, proposal=True)
+
+
+@frappe.whitelist(methods=["POST"])
+@strict_arguments
+def add_members(segment: str, customers: str | list[str]) -> dict:
+	"""Add customers by hand (a name or a JSON list of names): they stay whatever the rules say."""
+	_segment(segment, "write")
+	names = _readable_customers(customers)
+	return {"added": segment_members.add_members(segment, names)}
+
+
+@frappe.whitelist(methods=["POST"])
+@strict_arguments
+def remove_members(segment: str, customers: str | list[str]) -> dict:
+	"""Remove customers by hand; in a segment that adds and removes automatically the removal sticks."""
+	_segment(segment, "write")
+	names = _readable_customers(customers)
+	return {"removed": segment_members.remove_members(segment, names)}
+
+
+def _readable_customers(customers) -> list[str]:
+	names = name_list(customers, "customers")
+	readable = (
+		set(frappe.get_list("Customer", filters={"name": ("in", names)}, pluck="name")) if names else set()
+	)
+	missing = [name for name in names if name not in readable]
+	if missing:
+		frappe.throw(
+			_("No such customer, or not yours to read: {0}").format(", ".join(missing)),
+			frappe.DoesNotExistError,
+		)
+	return names

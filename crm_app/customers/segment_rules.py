@@ -1,0 +1,293 @@
+"""A customer segment's rules are data, never code: each names a whitelisted customer field, an operator
+that fits the field's kind, and values checked for that kind. They compile to one parameterised SQL
+condition over `tabCustomer` (alias `c`), used for every customer at once or for one."""
+
+from dataclasses import dataclass
+
+import frappe
+from frappe import _
+from frappe.utils import cint, getdate
+
+OPERATORS = {
+	"text": ("equals", "not equals", "one of", "none of", "contains", "starts with", "is set", "is not set"),
+	"tree": ("in subtree of", "not in subtree of", "equals", "not equals", "is set", "is not set"),
+	"number": ("equals", "not equals", "greater than", "at least", "less than", "at most", "between"),
+	"date": ("equals", "before", "after", "between", "in the last days", "is set", "is not set"),
+	"status": ("equals", "not equals"),
+	"check": ("equals",),
+}
+STATUSES = {
+	"Active": "(c.disabled = 0 and c.is_frozen = 0)",
+	"Disabled": "c.disabled = 1",
+	"Frozen": "c.is_frozen = 1",
+}
+YES, NO = {"1", "yes", "oui", "true"}, {"0", "no", "non", "false"}
+# custom fields of Customer usable in rules, by Frappe field type
+CUSTOM_KINDS = {
+	**dict.fromkeys(("Data", "Select", "Link", "Dynamic Link", "Small Text"), "text"),
+	**dict.fromkeys(("Int", "Float", "Currency", "Percent"), "number"),
+	**dict.fromkeys(("Date", "Datetime"), "date"),
+	"Check": "check",
+}
+
+
+class InvalidSegmentRuleError(frappe.ValidationError):
+	pass
+
+
+@dataclass(frozen=True)
+class RuleField:
+	label: str
+	kind: str
+	expression: str  # SQL over `c`; {company} is the balance's company condition
+	tree: str | None = None  # the tree a value of a `tree` field lies in
+	reads_ledger: bool = False
+
+
+def _balance(column: str, source: str, where: str) -> str:
+	return f"(select ifnull(sum({column}), 0) from `{source}` x where x.customer = c.name {where}{{company}})"
+
+
+STANDARD_FIELDS = {
+	"customer_name": RuleField("Customer Name", "text", "c.customer_name"),
+	"customer_type": RuleField("Customer Type", "text", "c.customer_type"),
+	"customer_group": RuleField("Customer Group", "tree", "c.customer_group", tree="Customer Group"),
+	"territory": RuleField("Territory", "tree", "c.territory", tree="Territory"),
+	"status": RuleField("Status", "status", ""),
+	"balance": RuleField(
+		"Balance", "number", _balance("x.amount", "tabCustomer Ledger Entry", ""), reads_ledger=True
+	),
+	"overdue_amount": RuleField(
+		"Overdue Amount",
+		"number",
+		_balance(
+			"x.outstanding_amount",
+			"tabSales Invoice",
+			"and x.docstatus = 1 and x.outstanding_amount > 0 and x.due_date < curdate()",
+		),
+		reads_ledger=True,
+	),
+	"creation": RuleField("Created On", "date", "c.creation"),
+	"language": RuleField("Language", "text", "c.language"),
+	"sales_person": RuleField("Sales Person", "tree", "", tree="Sales Person"),
+	"market_segment": RuleField("Market Segment", "text", "c.market_segment"),
+	"industry": RuleField("Industry", "text", "c.industry"),
+	"default_currency": RuleField("Billing Currency", "text", "c.default_currency"),
+}
+
+
+def rule_fields() -> dict[str, RuleField]:
+	"""The fields a rule may name: the standard ones and the custom fields of Customer."""
+	fields = dict(STANDARD_FIELDS)
+	for df in frappe.get_meta("Customer").fields:
+		kind = CUSTOM_KINDS.get(df.fieldtype)
+		if df.get("is_custom_field") and kind and df.fieldname not in fields:
+			tree = df.options if df.fieldtype == "Link" and frappe.get_meta(df.options).is_tree else None
+			fields[df.fieldname] = RuleField(
+				df.label or df.fieldname, "tree" if tree else kind, f"c.`{df.fieldname}`", tree=tree
+			)
+	return fields
+
+
+@dataclass
+class Compiled:
+	where: str  # a condition over `tabCustomer` c
+	values: dict
+	reads_ledger: bool
+
+
+def compile_rules(rules: list, match: str = "All", company: str | None = None) -> Compiled:
+	"""The SQL condition of a segment's rules (dicts or child rows with field, operator, value, value_to).
+	A rule naming an unknown field or operator, or a value of the wrong type, is refused. No rule: no
+	customer matches (members are then added by hand)."""
+	if match not in ("All", "Any"):
+		frappe.throw(
+			_("Customers Must Match must be All or Any, not {0}").format(match), InvalidSegmentRuleError
+		)
+	fields, values, conditions = rule_fields(), {}, []
+	reads_ledger = False
+	for index, rule in enumerate(rules, start=1):
+		rule = frappe._dict(rule) if isinstance(rule, dict) else rule
+		field = fields.get(rule.field or "")
+		if not field:
+			frappe.throw(
+				_("Rule {0}: {1} is not a field a segment can use ({2})").format(
+					index, rule.field, ", ".join(sorted(fields))
+				),
+				InvalidSegmentRuleError,
+			)
+		if rule.operator not in OPERATORS[field.kind]:
+			frappe.throw(
+				_("Rule {0}: {1} takes the operators {2}, not {3}").format(
+					index, _(field.label), ", ".join(_(o) for o in OPERATORS[field.kind]), rule.operator
+				),
+				InvalidSegmentRuleError,
+			)
+		conditions.append(_condition(index, rule, field, values))
+		reads_ledger = reads_ledger or field.reads_ledger
+	if not conditions:
+		return Compiled("1 = 0", values, False)
+	where = (" and " if match == "All" else " or ").join(f"({c})" for c in conditions)
+	company_condition = " and x.company = %(company)s" if company else ""
+	values["company"] = company
+	return Compiled(where.replace("{company}", company_condition), values, reads_ledger)
+
+
+def _condition(index: int, rule, field: RuleField, values: dict) -> str:
+	key = f"r{index}"
+	operator, expression = rule.operator, field.expression
+
+	def value(raw=rule.value, suffix=""):
+		values[key + suffix] = _typed(index, field, operator, raw)
+		return f"%({key + suffix})s"
+
+	if field.kind == "status":
+		status = _one_of(index, field, rule.value, list(STATUSES))
+		condition = STATUSES[status]
+		return condition if operator == "equals" else f"not {condition}"
+	if field.kind == "tree":
+		return _tree_condition(index, rule, field, key, values)
+	if operator in ("is set", "is not set"):
+		empty = f"{expression} is null" if field.kind == "date" else f"ifnull({expression}, '') = ''"
+		return f"not ({empty})" if operator == "is set" else empty
+	if field.kind == "date":
+		day = f"date({expression})"
+		if operator == "in the last days":
+			values[key] = _whole_number(index, field, rule.value)
+			return f"{day} >= curdate() - interval %({key})s day"
+		if operator == "between":
+			return f"{day} between {value()} and {value(rule.value_to, '_to')}"
+		return f"{day} {({'equals': '=', 'before': '<', 'after': '>'})[operator]} {value()}"
+	if field.kind == "number":
+		if operator == "between":
+			return f"{expression} between {value()} and {value(rule.value_to, '_to')}"
+		symbol = {
+			"equals": "=",
+			"not equals": "!=",
+			"greater than": ">",
+			"at least": ">=",
+			"less than": "<",
+			"at most": "<=",
+		}[operator]
+		return f"{expression} {symbol} {value()}"
+	if field.kind == "check":
+		return f"ifnull({expression}, 0) = {value()}"
+	# text
+	if operator in ("one of", "none of"):
+		items = [item.strip() for item in (rule.value or "").split(",") if item.strip()]
+		if not items:
+			frappe.throw(
+				_("Rule {0}: give the values of {1}, separated by commas").format(index, _(field.label)),
+				InvalidSegmentRuleError,
+			)
+		values[key] = tuple(items)
+		return f"ifnull({expression}, '') {'in' if operator == 'one of' else 'not in'} %({key})s"
+	if operator in ("contains", "starts with"):
+		text = _text(index, field, rule.value)
+		escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+		values[key] = f"%{escaped}%" if operator == "contains" else f"{escaped}%"
+		return f"{expression} like %({key})s"
+	return f"ifnull({expression}, '') {'=' if operator == 'equals' else '!='} {value()}"
+
+
+def _tree_condition(index: int, rule, field: RuleField, key: str, values: dict) -> str:
+	operator = rule.operator
+	column = field.expression or None  # None: the customer's sales team, a child table
+	if operator in ("is set", "is not set"):
+		empty = (
+			"not exists (select 1 from `tabSales Team` t where t.parent = c.name and t.parenttype = 'Customer')"
+			if column is None
+			else f"ifnull({column}, '') = ''"
+		)
+		return f"not ({empty})" if operator == "is set" else empty
+	node = _text(index, field, rule.value)
+	bounds = frappe.db.get_value(field.tree, node, ["lft", "rgt"])
+	if not bounds:
+		frappe.throw(
+			_("Rule {0}: {1} {2} does not exist").format(index, _(field.tree), node), InvalidSegmentRuleError
+		)
+	values[key], values[key + "_lft"], values[key + "_rgt"] = node, *bounds
+	table = f"`tab{field.tree}`"
+	if operator in ("equals", "not equals"):
+		inside = f"{{column}} = %({key})s"
+	else:
+		inside = f"{{column}} in (select n.name from {table} n where n.lft >= %({key}_lft)s and n.rgt <= %({key}_rgt)s)"
+	if column is None:
+		inside = (
+			"exists (select 1 from `tabSales Team` t where t.parent = c.name and t.parenttype = 'Customer'"
+			f" and {inside.format(column='t.sales_person')})"
+		)
+	else:
+		inside = inside.format(column=column)
+	if operator.startswith("not"):
+		return f"not ({inside})" if column is None else f"ifnull({column}, '') = '' or not ({inside})"
+	return inside
+
+
+def _text(index: int, field: RuleField, raw) -> str:
+	text = str(raw if raw is not None else "").strip()
+	if not text:
+		frappe.throw(
+			_("Rule {0}: give a value for {1}").format(index, _(field.label)), InvalidSegmentRuleError
+		)
+	if len(text) > 140:
+		frappe.throw(
+			_("Rule {0}: the value of {1} is too long").format(index, _(field.label)), InvalidSegmentRuleError
+		)
+	return text
+
+
+def _one_of(index: int, field: RuleField, raw, allowed: list[str]) -> str:
+	text = _text(index, field, raw)
+	by_label = {**{a.lower(): a for a in allowed}, **{_(a).lower(): a for a in allowed}}
+	if text.lower() not in by_label:
+		frappe.throw(
+			_("Rule {0}: {1} must be one of {2}, not {3}").format(
+				index, _(field.label), ", ".join(_(a) for a in allowed), text
+			),
+			InvalidSegmentRuleError,
+		)
+	return by_label[text.lower()]
+
+
+def _whole_number(index: int, field: RuleField, raw) -> int:
+	text = _text(index, field, raw)
+	if not text.isdigit() or int(text) > 100000:
+		frappe.throw(
+			_("Rule {0}: the number of days for {1} must be a whole number, not {2}").format(
+				index, _(field.label), text
+			),
+			InvalidSegmentRuleError,
+		)
+	return int(text)
+
+
+def _typed(index: int, field: RuleField, operator: str, raw):
+	text = _text(index, field, raw)
+	if field.kind == "number":
+		try:
+			number = float(text.replace(" ", "").replace(",", "."))
+		except ValueError:
+			number = None
+		if number is None or number != number or abs(number) > 1e15:
+			frappe.throw(
+				_("Rule {0}: {1} takes a number, not {2}").format(index, _(field.label), text),
+				InvalidSegmentRuleError,
+			)
+		return number
+	if field.kind == "date":
+		try:
+			return getdate(text)
+		except Exception:
+			frappe.throw(
+				_("Rule {0}: {1} takes a date (YYYY-MM-DD), not {2}").format(index, _(field.label), text),
+				InvalidSegmentRuleError,
+			)
+	if field.kind == "check":
+		if text.lower() not in YES | NO:
+			frappe.throw(
+				_("Rule {0}: {1} takes yes or no, not {2}").format(index, _(field.label), text),
+				InvalidSegmentRuleError,
+			)
+		return cint(text.lower() in YES)
+	return text

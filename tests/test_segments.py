@@ -1,0 +1,345 @@
+"""Customer segments (issue 11): rules as data over a hand-made set of customers, every operator, all/any,
+subtrees, balances from the ledger, automatic joins and leaves, manual members that stick, the dry run,
+the history, and the bad rules refused."""
+
+import frappe
+import pytest
+from frappe.utils import add_days, today
+from frappe.utils.nestedset import get_root_of
+
+from crm_app.api import segments as api
+from crm_app.customers import segment_members
+from crm_app.customers.segment_rules import InvalidSegmentRuleError, compile_rules
+from tests.fixtures import make_company, make_customer, make_group_chain
+from tests.receivables import invoice, make_item
+from tests.trees import make_node, unique
+from tests.users import make_user
+
+MEMBER, LOG = "Customer Segment Member", "Customer Segment Log"
+
+
+@pytest.fixture(autouse=True)
+def rollback():
+	yield
+	frappe.set_user("Administrator")
+	frappe.db.rollback()
+
+
+@pytest.fixture
+def data():
+	"""Six customers under one group: two leaves, two territories, balances from real invoices, one frozen,
+	one disabled, one with a sales person and a language."""
+	company = make_company("EUR").name
+	top = make_group_chain(1)[0]
+	frappe.db.set_value("Customer Group", top, "is_group", 1)
+	leaf_a = make_node("Customer Group", unique("Leaf A"), top).name
+	leaf_b = make_node("Customer Group", unique("Leaf B"), top).name
+	root_territory = get_root_of("Territory")
+	region = make_node("Territory", unique("Region"), root_territory, is_group=1).name
+	town = make_node("Territory", unique("Town"), region).name
+	elsewhere = make_node("Territory", unique("Elsewhere"), root_territory).name
+	seller = make_node("Sales Person", unique("Seller"), get_root_of("Sales Person")).name
+	item = make_item()
+	spec = {
+		"c1": (leaf_a, town, "Company", 500),
+		"c2": (leaf_a, town, "Individual", 50),
+		"c3": (leaf_b, town, "Company", 2000),
+		"c4": (leaf_b, elsewhere, "Company", 500),
+		"c5": (leaf_a, town, "Company", 500),
+		"c6": (leaf_a, town, "Individual", 500),
+	}
+	customers = {}
+	for key, (group, territory, kind, amount) in spec.items():
+		customer = make_customer(group, territory=territory, customer_type=kind).name
+		invoice(customer, company, item, rate=amount, posting_date="2026-01-10")
+		customers[key] = customer
+	frappe.db.set_value("Customer", customers["c5"], {"is_frozen": 1, "freeze_reason": "Dispute"})
+	frappe.db.set_value("Customer", customers["c6"], "disabled", 1)
+	frappe.db.set_value("Customer", customers["c2"], "language", "fr")
+	c3 = frappe.get_doc("Customer", customers["c3"])
+	c3.append("sales_team", {"sales_person": seller, "allocated_percentage": 100})
+	c3.save()
+	return frappe._dict(
+		company=company,
+		top=top,
+		leaf_a=leaf_a,
+		leaf_b=leaf_b,
+		region=region,
+		town=town,
+		elsewhere=elsewhere,
+		seller=seller,
+		item=item,
+		**customers,
+	)
+
+
+def ours(data) -> dict:
+	return {"field": "customer_group", "operator": "in subtree of", "value": data.top}
+
+
+def matching(data, *rules, match="All") -> set[str]:
+	"""The keys (c1..c6) of the data set's customers the rules select."""
+	query, values = segment_members.matching_query(frappe._dict(rules=list(rules), match=match))
+	names = {row[0] for row in frappe.db.sql(query, values)}
+	return {key for key in ("c1", "c2", "c3", "c4", "c5", "c6") if data[key] in names}
+
+
+def rule(field, operator, value=None, value_to=None):
+	return {"field": field, "operator": operator, "value": value, "value_to": value_to}
+
+
+def make_segment(data, *rules, auto=1, match="All", **fields):
+	return frappe.get_doc(
+		{
+			"doctype": "Customer Segment",
+			"segment_name": unique("Segment"),
+			"match": match,
+			"auto_update": auto,
+			"rules": [ours(data), *rules],
+			"company": data.company,  # else the user's default company, whose ledger the data set is not in
+			**fields,
+		}
+	).insert()
+
+
+def members(segment) -> dict[str, tuple[str, str]]:
+	return {
+		row.customer: (row.status, row.source)
+		for row in frappe.get_all(MEMBER, {"segment": segment}, ["customer", "status", "source"])
+	}
+
+
+def test_the_seeds_example_active_customers_of_a_territory_with_a_balance_between_100_and_1000(data):
+	segment = make_segment(
+		data,
+		rule("status", "equals", "Active"),
+		rule("territory", "in subtree of", data.region),
+		rule("balance", "between", "100", "1000"),
+	)
+	assert members(segment.name) == {data.c1: ("Member", "Rule")}
+	assert frappe.db.get_value("Customer Segment", segment.name, "member_count") == 1
+	history = frappe.get_all(LOG, {"segment": segment.name}, ["customer", "action", "reason", "user"])
+	assert [(h.customer, h.action, h.reason, h.user) for h in history] == [
+		(data.c1, "Joined", "Rule", "Administrator")
+	]
+
+
+@pytest.mark.parametrize(
+	"rules, expected",
+	[
+		([rule("customer_type", "equals", "Company")], {"c1", "c3", "c4", "c5"}),
+		([rule("customer_type", "not equals", "Company")], {"c2", "c6"}),
+		([rule("customer_type", "one of", "Individual, Nobody")], {"c2", "c6"}),
+		([rule("customer_type", "none of", "Individual")], {"c1", "c3", "c4", "c5"}),
+		([rule("customer_type", "contains", "divid")], {"c2", "c6"}),
+		([rule("customer_type", "starts with", "Comp")], {"c1", "c3", "c4", "c5"}),
+		([rule("customer_name", "is set")], {"c1", "c2", "c3", "c4", "c5", "c6"}),
+		([rule("market_segment", "is not set")], {"c1", "c2", "c3", "c4", "c5", "c6"}),
+		([rule("market_segment", "is set")], set()),
+		([rule("language", "equals", "fr")], {"c2"}),
+		([rule("customer_group", "in subtree of", "{leaf_a}")], {"c1", "c2", "c5", "c6"}),
+		([rule("customer_group", "not in subtree of", "{leaf_a}")], {"c3", "c4"}),
+		([rule("customer_group", "equals", "{leaf_b}")], {"c3", "c4"}),
+		([rule("customer_group", "not equals", "{leaf_b}")], {"c1", "c2", "c5", "c6"}),
+		([rule("territory", "in subtree of", "{region}")], {"c1", "c2", "c3", "c5", "c6"}),
+		([rule("territory", "not in subtree of", "{region}")], {"c4"}),
+		([rule("sales_person", "in subtree of", "{seller}")], {"c3"}),
+		([rule("sales_person", "is set")], {"c3"}),
+		([rule("sales_person", "is not set")], {"c1", "c2", "c4", "c5", "c6"}),
+		([rule("status", "equals", "Active")], {"c1", "c2", "c3", "c4"}),
+		([rule("status", "equals", "Frozen")], {"c5"}),
+		([rule("status", "equals", "Disabled")], {"c6"}),
+		([rule("status", "not equals", "Active")], {"c5", "c6"}),
+		([rule("balance", "equals", "2000")], {"c3"}),
+		([rule("balance", "not equals", "500")], {"c2", "c3"}),
+		([rule("balance", "greater than", "500")], {"c3"}),
+		([rule("balance", "at least", "500")], {"c1", "c3", "c4", "c5", "c6"}),
+		([rule("balance", "less than", "500")], {"c2"}),
+		([rule("balance", "at most", "50")], {"c2"}),
+		([rule("balance", "between", "40", "600")], {"c1", "c2", "c4", "c5", "c6"}),
+		([rule("overdue_amount", "greater than", "1000")], {"c3"}),
+		([rule("creation", "after", "{yesterday}")], {"c1", "c2", "c3", "c4", "c5", "c6"}),
+		([rule("creation", "before", "2000-01-01")], set()),
+		([rule("creation", "equals", "{today}")], {"c1", "c2", "c3", "c4", "c5", "c6"}),
+		([rule("creation", "between", "{yesterday}", "{today}")], {"c1", "c2", "c3", "c4", "c5", "c6"}),
+		([rule("creation", "in the last days", "1")], {"c1", "c2", "c3", "c4", "c5", "c6"}),
+		([rule("creation", "is set")], {"c1", "c2", "c3", "c4", "c5", "c6"}),
+		(
+			[rule("customer_type", "equals", "Individual"), rule("balance", "greater than", "100")],
+			{"c6"},
+		),
+	],
+)
+def test_each_operator(data, rules, expected):
+	values = {**data, "yesterday": add_days(today(), -1), "today": today()}
+	rules = [{k: (v.format(**values) if isinstance(v, str) else v) for k, v in r.items()} for r in rules]
+	assert matching(data, *rules) == expected
+
+
+def test_match_any(data):
+	assert matching(
+		data, rule("status", "equals", "Frozen"), rule("balance", "greater than", "1000"), match="Any"
+	) == {"c3", "c5"}
+
+
+@pytest.fixture(scope="module")
+def custom_field():
+	"""A Custom Field on Customer, as a user adds one (adding a column commits, so it is made first and
+	removed at the end)."""
+	frappe.db.commit()
+	name = frappe.db.exists("Custom Field", {"dt": "Customer", "fieldname": "crm_test_score"})
+	if not name:
+		name = (
+			frappe.get_doc(
+				{
+					"doctype": "Custom Field",
+					"dt": "Customer",
+					"fieldname": "crm_test_score",
+					"label": "Test Score",
+					"fieldtype": "Int",
+					"insert_after": "customer_type",
+				}
+			)
+			.insert()
+			.name
+		)
+		frappe.db.commit()
+	yield "crm_test_score"
+	frappe.db.rollback()
+	frappe.delete_doc("Custom Field", name)
+	frappe.db.commit()
+
+
+def test_a_custom_field_of_customer_can_be_a_rule(custom_field, data):
+	frappe.db.set_value("Customer", data.c4, custom_field, 7)
+	assert matching(data, rule(custom_field, "at least", "5")) == {"c4"}
+	with pytest.raises(InvalidSegmentRuleError, match="operators"):
+		compile_rules([rule(custom_field, "contains", "5")])
+
+
+@pytest.mark.parametrize(
+	"bad, says",
+	[
+		(rule("password", "equals", "x"), "not a field"),
+		(rule("customer_type; drop table x", "equals", "x"), "not a field"),
+		(rule("balance", "contains", "1"), "operators"),
+		(rule("customer_type", "drop", "x"), "operators"),
+		(rule("balance", "greater than", "a lot"), "number"),
+		(rule("balance", "between", "1", None), "value"),
+		(rule("creation", "after", "31/31/2026"), "date"),
+		(rule("creation", "in the last days", "-3"), "whole number"),
+		(rule("status", "equals", "Sleeping"), "must be one of"),
+		(rule("territory", "in subtree of", "Atlantis"), "does not exist"),
+		(rule("customer_type", "one of", " , "), "separated by commas"),
+		(rule("customer_type", "equals", ""), "give a value"),
+	],
+)
+def test_a_bad_rule_is_refused_with_a_clear_error(bad, says):
+	with pytest.raises(InvalidSegmentRuleError, match=says):
+		compile_rules([bad])
+
+
+def test_a_segment_with_a_bad_rule_is_not_saved(data):
+	with pytest.raises(InvalidSegmentRuleError):
+		make_segment(data, rule("balance", "greater than", "lots"))
+	with pytest.raises(InvalidSegmentRuleError):
+		compile_rules([], match="Most")
+
+
+def test_membership_follows_customer_changes_and_the_ledger(data):
+	segment = make_segment(data, rule("territory", "equals", data.town), rule("balance", "at least", "1000"))
+	assert set(members(segment.name)) == {data.c3}
+	# the ledger moves: c1 owes 1,500 after a new invoice and joins
+	invoice(data.c1, data.company, data.item, rate=1000, posting_date="2026-02-10")
+	assert set(members(segment.name)) == {data.c1, data.c3}
+	# the customer changes: c3 moves out of the town and leaves
+	c3 = frappe.get_doc("Customer", data.c3)
+	c3.territory = data.elsewhere
+	c3.save()
+	assert set(members(segment.name)) == {data.c1}
+	actions = frappe.get_all(LOG, {"segment": segment.name}, ["customer", "action"], order_by="name")
+	assert [(a.customer, a.action) for a in actions] == [
+		(data.c3, "Joined"),
+		(data.c1, "Joined"),
+		(data.c3, "Left"),
+	]
+
+
+def test_a_manual_removal_sticks_and_a_manual_member_stays(data):
+	segment = make_segment(data, rule("customer_type", "equals", "Company"))
+	assert set(members(segment.name)) == {data.c1, data.c3, data.c4, data.c5}
+	segment_members.remove_members(segment.name, [data.c1])
+	segment_members.add_members(segment.name, [data.c2])  # an individual: the rules do not match
+	segment_members.refresh(segment.name)
+	assert members(segment.name) == {
+		data.c1: ("Removed by Hand", "Manual"),
+		data.c2: ("Member", "Manual"),
+		data.c3: ("Member", "Rule"),
+		data.c4: ("Member", "Rule"),
+		data.c5: ("Member", "Rule"),
+	}
+	assert frappe.db.get_value("Customer Segment", segment.name, "member_count") == 4
+	assert segment_members.preview(segment.as_dict())["kept_out"] == 1
+	# added back by hand: a member again
+	segment_members.add_members(segment.name, [data.c1])
+	assert members(segment.name)[data.c1] == ("Member", "Manual")
+	history = frappe.get_all(
+		LOG, {"segment": segment.name, "customer": data.c1}, ["action", "reason"], order_by="name"
+	)
+	assert [(h.action, h.reason) for h in history] == [
+		("Joined", "Rule"),
+		("Left", "Manual"),
+		("Joined", "Manual"),
+	]
+
+
+def test_off_the_rules_only_propose(data):
+	segment = make_segment(data, rule("customer_group", "equals", data.leaf_b), auto=0)
+	assert members(segment.name) == {}
+	proposal = segment_members.preview(segment.as_dict())
+	assert (proposal["join"], proposal["leave"]) == (2, 0)
+	assert sorted(proposal["joining"]) == sorted([data.c3, data.c4])
+	invoice(data.c3, data.company, data.item, rate=10)  # the ledger moves: still nothing by itself
+	assert members(segment.name) == {}
+	assert api.refresh_segment(segment.name) == {"joined": 2, "left": 0}
+	assert set(members(segment.name)) == {data.c3, data.c4}
+
+
+def test_the_dry_run_counts_who_joins_and_who_leaves_before_a_change_is_saved(data):
+	segment = make_segment(data, rule("customer_group", "equals", data.leaf_b))  # c3, c4
+	changed = [ours(data), rule("balance", "at least", "500"), rule("territory", "equals", data.town)]
+	preview = api.preview_segment(segment.name, rules=frappe.as_json(changed))
+	# c1, c5, c6 would join (c3 stays), c4 would leave
+	assert (preview["matching"], preview["join"], preview["leave"]) == (4, 3, 1)
+	assert sorted(preview["joining"]) == sorted([data.c1, data.c5, data.c6])
+	assert preview["leaving"] == [data.c4]
+	assert set(members(segment.name)) == {data.c3, data.c4}  # nothing changed
+
+
+def test_deleting_a_customer_or_a_segment_takes_its_members_along(data):
+	segment = make_segment(data, rule("customer_group", "equals", data.leaf_b))
+	new = make_customer(data.leaf_b, territory=data.town).name  # a new customer joins as it is saved
+	assert set(members(segment.name)) == {data.c3, data.c4, new}
+	frappe.delete_doc("Customer", new)
+	assert set(members(segment.name)) == {data.c3, data.c4}
+	frappe.delete_doc("Customer Segment", segment.name)
+	assert not frappe.db.exists(MEMBER, {"segment": segment.name})
+	assert frappe.db.exists(LOG, {"segment": segment.name})  # the history stays
+
+
+def test_who_may_create_change_and_delete_a_segment(data):
+	segment = make_segment(data, rule("customer_group", "equals", data.leaf_b))
+	for roles, may in (
+		(("Sales User",), {"read": True, "create": False, "write": False, "delete": False}),
+		(("Sales Manager",), {"read": True, "create": True, "write": True, "delete": False}),
+		(("CRM Manager",), {"read": True, "create": True, "write": True, "delete": True}),
+	):
+		user = make_user(*roles)
+		frappe.set_user(user)
+		assert {p: bool(frappe.has_permission("Customer Segment", p, segment.name)) for p in may} == may, (
+			roles
+		)
+		if not may["write"]:
+			with pytest.raises(frappe.PermissionError):
+				api.add_members(segment.name, data.c1)
+		frappe.set_user("Administrator")
