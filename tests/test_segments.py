@@ -343,3 +343,78 @@ def test_who_may_create_change_and_delete_a_segment(data):
 			with pytest.raises(frappe.PermissionError):
 				api.add_members(segment.name, data.c1)
 		frappe.set_user("Administrator")
+
+
+def test_over_rest_as_each_role_and_from_bench(server_url):
+	"""Committed: the server and the bench command read the site. A Sales Manager makes a segment, a Sales
+	User reads its dry run but may not change it, bad rules are a 417 with the reason, never a 500."""
+	import requests
+	from frappe.utils.password import update_password
+
+	from tests.test_tree_rebuild import bench
+	from tests.users import remove_user
+
+	group = make_group_chain(1)[0]
+	customer = make_customer(group).name
+	users = {role: make_user(role) for role in ("Sales Manager", "Sales User")}
+	for user in users.values():
+		update_password(user, "Segments-pass-1234!")
+	frappe.db.commit()
+	sessions = {}
+	for role, user in users.items():
+		sessions[role] = requests.Session()
+		assert (
+			sessions[role]
+			.post(f"{server_url}/api/method/login", data={"usr": user, "pwd": "Segments-pass-1234!"})
+			.ok
+		)
+	name = unique("REST segment")
+	try:
+		rules = [{"field": "customer_group", "operator": "equals", "value": group}]
+		made = sessions["Sales Manager"].post(
+			f"{server_url}/api/resource/Customer Segment",
+			json={"segment_name": name, "rules": rules, "auto_update": 1},
+		)
+		assert made.status_code == 200, made.text[-500:]
+		assert made.json()["data"]["member_count"] == 1
+		bad = sessions["Sales Manager"].post(
+			f"{server_url}/api/resource/Customer Segment",
+			json={
+				"segment_name": unique("Bad"),
+				"rules": [{"field": "secret", "operator": "equals", "value": 1}],
+			},
+		)
+		assert bad.status_code == 417 and "InvalidSegmentRuleError" in bad.text
+		method = f"{server_url}/api/method/crm_app.api.segments"
+		preview = sessions["Sales User"].get(f"{method}.preview_segment", params={"segment": name})
+		assert preview.status_code == 200 and preview.json()["message"]["matching"] == 1
+		for bad_rules in (
+			'[{"field": "balance", "operator": "greater than", "value": "x"}]',
+			"{not json",
+			"[1]",
+		):
+			refused = sessions["Sales User"].get(
+				f"{method}.preview_segment", params={"segment": name, "rules": bad_rules}
+			)
+			assert 400 <= refused.status_code < 500, refused.text[-500:]
+		denied = sessions["Sales User"].post(
+			f"{method}.remove_members", data={"segment": name, "customers": customer}
+		)
+		assert denied.status_code == 403
+		removed = sessions["Sales Manager"].post(
+			f"{method}.remove_members", data={"segment": name, "customers": customer}
+		)
+		assert removed.status_code == 200 and removed.json()["message"] == {"removed": 1}
+		done = bench("refresh-segments", name)
+		assert done.returncode == 0 and "0 joined, 0 left" in done.stdout, done.stderr[-2000:]
+		missing = bench("refresh-segments", unique("No such segment"))
+		assert missing.returncode != 0 and "No such customer segment" in missing.stderr
+	finally:
+		frappe.db.rollback()
+		frappe.delete_doc("Customer Segment", name, force=True, ignore_missing=True)
+		frappe.db.delete(LOG, {"segment": name})
+		frappe.delete_doc("Customer", customer, force=True)
+		frappe.delete_doc("Customer Group", group, force=True)
+		for user in users.values():
+			remove_user(user)
+		frappe.db.commit()

@@ -35,6 +35,10 @@ class CustomerSegment(Document):
 	def on_update(self):
 		if self.auto_update:
 			segment_members.refresh(self.name)
+			# the response and the form show the count the refresh wrote
+			self.member_count, self.last_refreshed = frappe.db.get_value(
+				self.doctype, self.name, ["member_count", "last_refreshed"]
+			)
 
 	def on_trash(self):
 		# the members go with the segment; its history (Customer Segment Log) stays
