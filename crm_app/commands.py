@@ -48,17 +48,15 @@ def refresh_segments(context, segments):
 	frappe.init(site=site)
 	frappe.connect()
 	try:
-		names = list(segments) or frappe.get_all(
-			"Customer Segment", filters={"auto_update": 1}, pluck="name", order_by="name"
-		)
-		missing = [name for name in names if not frappe.db.exists("Customer Segment", name)]
+		names = list(segments) or None
+		missing = [name for name in names or () if not frappe.db.exists("Customer Segment", name)]
 		if missing:
 			raise click.ClickException(f"No such customer segment: {', '.join(missing)}")
-		with click.progressbar(names, label="Refreshing segments") as bar:
-			for name in bar:
-				counts = segment_members.refresh(name)
-				frappe.db.commit()
-				click.echo(f"  {name}: {counts['joined']} joined, {counts['left']} left")
+
+		def report(done, total, name, counts):
+			click.echo(f"  [{done}/{total}] {name}: {counts['joined']} joined, {counts['left']} left")
+
+		segment_members.refresh_all(names, progress=report)
 	finally:
 		frappe.destroy()
 

@@ -129,3 +129,17 @@ def require_permission(doctype: str, ptype: str = "read") -> None:
 	`throw` raises a ValidationError in some Frappe versions, which REST answers with a 417)."""
 	if not frappe.has_permission(doctype, ptype):
 		frappe.throw(_("No permission for {0}").format(_(doctype)), frappe.PermissionError)
+
+
+def readable_customers(customers) -> list[str]:
+	"""A name or a JSON list of customer names, every one of them readable by the caller (a 404 naming
+	the others); returns the readable names."""
+	names = name_list(customers, "customers")
+	readable = frappe.get_list("Customer", filters={"name": ("in", names)}, pluck="name") if names else []
+	missing = sorted(set(names) - set(readable))
+	if missing:
+		frappe.throw(
+			_("No such customer, or not yours to read: {0}").format(", ".join(missing)),
+			frappe.DoesNotExistError,
+		)
+	return readable

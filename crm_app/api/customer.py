@@ -3,7 +3,13 @@
 import frappe
 from frappe import _
 
-from crm_app.api.arguments import json_object, name_list, require_permission, strict_arguments
+from crm_app.api.arguments import (
+	json_object,
+	name_list,
+	readable_customers,
+	require_permission,
+	strict_arguments,
+)
 from crm_app.customers import defaults, group_changes, leads, naming, national_accounts
 from crm_app.input_checks import ensure_exists
 
@@ -13,14 +19,7 @@ from crm_app.input_checks import ensure_exists
 def get_effective_defaults(customers: str | list[str], company: str | None = None) -> dict:
 	"""Values in force for one or many customers, each with its source (customer, group, ancestor,
 	settings, company). `customers`: a name or a JSON list of names."""
-	names = name_list(customers, "customers")
-	readable = frappe.get_list("Customer", filters={"name": ("in", names)}, pluck="name") if names else []
-	missing = sorted(set(names) - set(readable))
-	if missing:
-		frappe.throw(
-			_("No such customer, or not yours to read: {0}").format(", ".join(missing)),
-			frappe.DoesNotExistError,
-		)
+	readable = readable_customers(customers)
 	if company:
 		ensure_exists("Company", company)
 	return defaults.get_effective_defaults(readable, company)

@@ -3,7 +3,13 @@
 import frappe
 from frappe import _
 
-from crm_app.api.arguments import InvalidArgumentError, json_value, name_list, strict_arguments
+from crm_app.api.arguments import (
+	InvalidArgumentError,
+	json_value,
+	readable_customers,
+	require_permission,
+	strict_arguments,
+)
 from crm_app.customers import segment_members
 from crm_app.input_checks import ensure_exists
 
@@ -30,9 +36,7 @@ def preview_segment(
 	if segment:
 		doc = _segment(segment, "read").as_dict()
 	else:
-		frappe.has_permission(SEGMENT, "read") or frappe.throw(
-			_("No permission for {0}").format(_(SEGMENT)), frappe.PermissionError
-		)
+		require_permission(SEGMENT, "read")
 		doc = frappe._dict(name=None, rules=[], match="All", company=None)
 	if rules is not None:
 		rules = json_value(rules, "rules")
@@ -64,7 +68,7 @@ def refresh_segment(segment: str) -> dict:
 def add_members(segment: str, customers: str | list[str]) -> dict:
 	"""Add customers by hand (a name or a JSON list of names): they stay whatever the rules say."""
 	_segment(segment, "write")
-	names = _readable_customers(customers)
+	names = readable_customers(customers)
 	return {"added": segment_members.add_members(segment, names)}
 
 
@@ -73,19 +77,5 @@ def add_members(segment: str, customers: str | list[str]) -> dict:
 def remove_members(segment: str, customers: str | list[str]) -> dict:
 	"""Remove customers by hand; in a segment that adds and removes automatically the removal sticks."""
 	_segment(segment, "write")
-	names = _readable_customers(customers)
+	names = readable_customers(customers)
 	return {"removed": segment_members.remove_members(segment, names)}
-
-
-def _readable_customers(customers) -> list[str]:
-	names = name_list(customers, "customers")
-	readable = (
-		set(frappe.get_list("Customer", filters={"name": ("in", names)}, pluck="name")) if names else set()
-	)
-	missing = [name for name in names if name not in readable]
-	if missing:
-		frappe.throw(
-			_("No such customer, or not yours to read: {0}").format(", ".join(missing)),
-			frappe.DoesNotExistError,
-		)
-	return names

@@ -32,6 +32,14 @@ def matching_query(segment) -> tuple[str, dict]:
 	return f"select c.name, c.customer_name from `tabCustomer` c where {compiled.where}", compiled.values
 
 
+# rule members the rules no longer select (a condition on `tabCustomer Segment Member`), and customers the
+# rules select that have no row yet: what a refresh takes out and brings in, and what its dry run counts
+_LEAVING = """segment = %(segment)s and source = 'Rule' and status = 'Member'
+	and customer not in (select q.name from ({query}) q)"""
+_JOINING = """select m.name, m.customer_name from ({query}) m where not exists
+	(select 1 from `tabCustomer Segment Member` x where x.segment = %(segment)s and x.customer = m.name)"""
+
+
 def lock_segment(name: str, shared: bool = False) -> None:
 	frappe.db.sql(
 		f"select name from `tabCustomer Segment` where name = %s {'lock in share mode' if shared else 'for update'}",
@@ -45,15 +53,11 @@ def preview(segment) -> dict:
 	query, values = matching_query(segment)
 	values["segment"] = segment.get("name") or ""
 	joining = frappe.db.sql(
-		f"""select m.name from ({query}) m where not exists (select 1 from `tabCustomer Segment Member` x
-			where x.segment = %(segment)s and x.customer = m.name) order by m.name""",
-		values,
-		pluck=True,
+		f"select j.name from ({_JOINING.format(query=query)}) j order by j.name", values, pluck=True
 	)
 	leaving = frappe.db.sql(
-		f"""select x.customer from `tabCustomer Segment Member` x where x.segment = %(segment)s
-			and x.source = 'Rule' and x.status = 'Member' and x.customer not in (select q.name from ({query}) q)
-			order by x.customer""",
+		f"""select customer from `tabCustomer Segment Member` where {_LEAVING.format(query=query)}
+			order by customer""",
 		values,
 		pluck=True,
 	)
@@ -80,17 +84,10 @@ def refresh(name: str, proposal: bool = False) -> dict:
 		return {"joined": 0, "left": 0}
 	query, values = matching_query(segment)
 	values.update(segment=name, now=now(), user=frappe.session.user)
-	joining = f"""select m.name, m.customer_name from ({query}) m where not exists
-		(select 1 from `tabCustomer Segment Member` x where x.segment = %(segment)s and x.customer = m.name)"""
-	leaving = f"""select x.customer from `tabCustomer Segment Member` x where x.segment = %(segment)s
-		and x.source = 'Rule' and x.status = 'Member' and x.customer not in (select q.name from ({query}) q)"""
-	left = frappe.db.sql(f"select count(*) from ({leaving}) l", values)[0][0]
-	_log_query(f"select customer from ({leaving}) l", "Left", "Rule", values)
-	frappe.db.sql(
-		f"""delete from `tabCustomer Segment Member` where segment = %(segment)s and source = 'Rule'
-			and status = 'Member' and customer not in (select q.name from ({query}) q)""",
-		values,
-	)
+	joining, leaving = _JOINING.format(query=query), _LEAVING.format(query=query)
+	_log_query(f"select customer from `tabCustomer Segment Member` where {leaving}", "Left", "Rule", values)
+	frappe.db.sql(f"delete from `tabCustomer Segment Member` where {leaving}", values)
+	left = frappe.db.sql("select row_count()")[0][0]
 	_log_query(f"select name as customer from ({joining}) j", "Joined", "Rule", values)
 	frappe.db.sql(
 		f"""insert into `tabCustomer Segment Member`
@@ -239,15 +236,16 @@ def on_customer_trash(doc, method=None) -> None:
 	frappe.db.delete(MEMBER, {"customer": doc.name})
 
 
-def refresh_all(progress=None) -> dict:
-	"""Refresh every automatic segment (the daily job, `bench crm refresh-segments`)."""
-	names = frappe.get_all(SEGMENT, filters={"auto_update": 1}, pluck="name", order_by="name")
+def refresh_all(names: list[str] | None = None, progress=None) -> dict:
+	"""Refresh the automatic segments, or those named (the daily job, `bench crm refresh-segments`)."""
+	if names is None:
+		names = frappe.get_all(SEGMENT, filters={"auto_update": 1}, pluck="name", order_by="name")
 	counts = {}
 	for index, name in enumerate(names, start=1):
 		counts[name] = refresh(name)
 		frappe.db.commit()  # one segment at a time: a long run holds no lock on the others
 		if progress:
-			progress(index, len(names), name)
+			progress(index, len(names), name, counts[name])
 	return counts
 
 

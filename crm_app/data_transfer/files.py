@@ -115,17 +115,15 @@ def _read_xlsx(content: bytes, filename: str) -> list[Sheet]:
 			read_rows=lambda: itertools.islice(lines(title), 1, None),
 		)
 
-	workbook = open_workbook()
-	titles = workbook.sheetnames
-	workbook.close()
-	sheets = []
-	for title in titles:
-		rows = lines(title)
-		headers = next(rows, None)
-		rows.close()
-		if headers is not None:
-			sheets.append(sheet(title, headers))
-	return sheets
+	workbook = open_workbook()  # once for the headers: each pass over the rows opens it again
+	try:
+		headers = {
+			worksheet.title: next(_not_blank(worksheet.iter_rows(values_only=True)), None)
+			for worksheet in workbook.worksheets
+		}
+	finally:
+		workbook.close()
+	return [sheet(title, first) for title, first in headers.items() if first is not None]
 
 
 def write_csv(headers: list[str], rows) -> bytes:
