@@ -30,14 +30,18 @@ export_python_type_annotations = True
 # A user limited to some customers (User Permission on Customer, Customer Group or Territory) reads only
 # their invoices, payments, adjustments and ledger rows
 permission_query_conditions = {
+	"Customer": "crm_app.permissions.customer_conditions",
 	"Sales Invoice": "crm_app.permissions.sales_invoice_conditions",
 	"Payment Entry": "crm_app.permissions.payment_entry_conditions",
 	"Customer Adjustment": "crm_app.permissions.customer_adjustment_conditions",
 	"Customer Ledger Entry": "crm_app.permissions.ledger_entry_conditions",
 }
 has_permission = {
-	doctype: "crm_app.permissions.has_customer_document_permission"
-	for doctype in ("Sales Invoice", "Payment Entry", "Customer Adjustment", "Customer Ledger Entry")
+	"Customer": "crm_app.permissions.has_customer_permission",
+	**{
+		doctype: "crm_app.permissions.has_customer_document_permission"
+		for doctype in ("Sales Invoice", "Payment Entry", "Customer Adjustment", "Customer Ledger Entry")
+	},
 }
 
 # Unpaid invoices past their due date become Overdue
@@ -46,6 +50,8 @@ scheduler_events = {
 		"crm_app.receivables.settlement.update_overdue_statuses",
 		# overdue amounts grow with the date alone: automatic segments are refreshed each day
 		"crm_app.customers.segment_members.enqueue_refresh_all",
+		# statements and payment reminders sent on a schedule
+		"crm_app.customers.mailings.send_scheduled",
 	]
 }
 

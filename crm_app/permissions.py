@@ -1,7 +1,8 @@
 """Users limited to some customers see only those customers' money documents.
 
 A User Permission on Customer, Customer Group or Territory limits the customers a user reads (Frappe
-applies it to Customer through its link fields, and a permission on a group covers its descendants).
+applies it to Customer through its link fields, and a permission on a group covers its descendants). A
+Customer Segment can also restrict a role: users with that role read only the segment's members.
 Invoices, payments, adjustments and ledger rows belong to a customer: here they follow the customer, so
 a user limited to a territory does not read another territory's invoices through the invoice list, a form,
 REST or a report. The customer, not a copy of its territory on the document, decides: a customer moved to
@@ -18,6 +19,62 @@ CUSTOMER_FIELD = {
 	"Customer Ledger Entry": "customer",
 	"Payment Entry": "party",
 }
+
+
+# roles that manage segments are never restricted by one (they could not see what they restrict)
+SEGMENT_MANAGER_ROLES = {"System Manager", "CRM Manager"}
+_RESTRICTIONS_KEY = "crm_app:segment_restrictions"
+
+
+def _restrictions() -> dict[str, list[str]]:
+	"""Role -> the segments restricting it, cached until a segment changes."""
+
+	def read():
+		restrictions = {}
+		for row in frappe.get_all(
+			"Customer Segment", filters={"restrict_role": ("is", "set")}, fields=["name", "restrict_role"]
+		):
+			restrictions.setdefault(row.restrict_role, []).append(row.name)
+		return restrictions
+
+	return frappe.cache.get_value(_RESTRICTIONS_KEY, generator=read)
+
+
+def clear_restrictions_cache() -> None:
+	frappe.cache.delete_value(_RESTRICTIONS_KEY)
+	# a request reading between now and the commit would cache the old restrictions again
+	frappe.db.after_commit.add(lambda: frappe.cache.delete_value(_RESTRICTIONS_KEY))
+
+
+def restricting_segments(user: str) -> list[str]:
+	"""The segments whose members are the only customers the user may read (none: not restricted)."""
+	if user == "Administrator":
+		return []
+	roles = set(frappe.get_roles(user))
+	if roles & SEGMENT_MANAGER_ROLES:
+		return []
+	restrictions = _restrictions()
+	return sorted({segment for role in roles for segment in restrictions.get(role, ())})
+
+
+def customer_conditions(user: str | None = None) -> str:
+	segments = restricting_segments(user or frappe.session.user)
+	if not segments:
+		return ""
+	return f"""(`tabCustomer`.name in (select m.customer from `tabCustomer Segment Member` m
+		where m.status = 'Member' and m.segment in ({", ".join(frappe.db.escape(s) for s in segments)})))"""
+
+
+def has_customer_permission(doc, ptype=None, user=None) -> bool | None:
+	"""A user restricted by segments reads and changes only their members (a new customer excepted)."""
+	segments = restricting_segments(user or frappe.session.user)
+	if not segments or doc.is_new():
+		return None
+	return bool(
+		frappe.db.exists(
+			"Customer Segment Member", {"customer": doc.name, "status": "Member", "segment": ("in", segments)}
+		)
+	)
 
 
 def permitted_customers_query(user: str) -> str | None:

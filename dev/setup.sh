@@ -30,6 +30,7 @@ have mariadb || missing_packages+=(mariadb-client)
 have redis-cli || missing_packages+=(redis-tools)
 [ -x /usr/sbin/mariadbd ] || have mariadbd || mariadb_reachable || missing_packages+=(mariadb-server)
 have redis-server || redis_reachable || missing_packages+=(redis-server)
+have wkhtmltopdf || missing_packages+=(wkhtmltopdf) # Frappe's PDFs (statements of account)
 if [ "$WITH_BROWSER" = 1 ] && [ ! -x "$CHROMIUM" ]; then missing_packages+=(chromium); fi
 if [ ${#missing_packages[@]} -gt 0 ]; then
 	apt_install "${missing_packages[@]}"

@@ -21,8 +21,10 @@ from frappe.utils.nestedset import get_root_of
 from crm_app import input_checks
 from crm_app.api import arguments
 from crm_app.api import customer as customer_api
+from crm_app.api import mailings as mailings_api
 from crm_app.api import receivables as receivables_api
 from crm_app.api import sales_targets as sales_targets_api
+from crm_app.api import segments as segments_api
 from crm_app.api import tree as tree_api
 from crm_app.customers.group_changes import InvalidGroupChangeError, preview_group_change
 from crm_app.input_checks import (
@@ -40,7 +42,7 @@ from tests.fixtures import make_company, make_customer, make_group_chain, make_p
 from tests.receivables import adjustment, invoice, make_fiscal_year, make_item, payment, purge, purge_masters
 from tests.trees import make_node, unique
 
-API_MODULES = (customer_api, receivables_api, sales_targets_api, tree_api)
+API_MODULES = (customer_api, receivables_api, sales_targets_api, tree_api, segments_api, mailings_api)
 TREE_FIELDS = {"lft", "rgt", "old_parent"}
 # rows the app writes itself (ledger, summaries, counted actuals): no record of ours to change over PUT
 SYSTEM_WRITTEN = {
@@ -65,6 +67,9 @@ NAMED = {
 	"item_code": "Item",
 	"price_list": "Price List",
 	"source_name": "Lead",
+	"segment": "Customer Segment",
+	"customer_segment": "Customer Segment",
+	"mailing": "Customer Mailing",
 }
 
 
@@ -145,6 +150,27 @@ def records():
 		extra.append(("File", upload.name))
 		made["Customer Import"] = (
 			frappe.get_doc({"doctype": "Customer Import", "import_file": upload.file_url}).insert().name
+		)
+		made["Customer Segment"] = (
+			frappe.get_doc(
+				{"doctype": "Customer Segment", "segment_name": unique("Segment"), "auto_update": 0}
+			)
+			.insert()
+			.name
+		)
+		made["Customer Mailing"] = (
+			frappe.get_doc(
+				{
+					"doctype": "Customer Mailing",
+					"title": unique("Mailing"),
+					"mailing_type": "Email",
+					"customer_segment": made["Customer Segment"],
+					"subject": "Hello",
+					"message": "Hello {{ customer.customer_name }}",
+				}
+			)
+			.insert()
+			.name
 		)
 		for doctype in app_doctypes():
 			if doctype in made or doctype in SYSTEM_WRITTEN:
@@ -364,6 +390,8 @@ def valid_arguments(records) -> dict:
 		"to_date": "2026-12-31",
 		"period": "Monthly",
 		"value": "amount",
+		"segment": records["Customer Segment"],
+		"mailing": records["Customer Mailing"],
 	}
 
 

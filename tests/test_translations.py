@@ -37,7 +37,7 @@ def visible_strings() -> set[str]:
 		for permission in doc.get("permissions", []):
 			strings.add(permission["role"])
 	strings |= desk_record_strings()
-	for path in [*APP.rglob("*.py"), *APP.rglob("*.js")]:
+	for path in [*APP.rglob("*.py"), *APP.rglob("*.js"), *APP.rglob("templates/*.html")]:
 		strings.update(match.group("text") for match in MESSAGE.finditer(path.read_text()))
 	strings.update(line.strip() for line in (APP / "modules.txt").read_text().splitlines() if line.strip())
 	return strings

@@ -23,6 +23,32 @@ class SegmentMemberError(frappe.ValidationError):
 	pass
 
 
+class SegmentInUseError(frappe.ValidationError):
+	pass
+
+
+def refuse_delete_in_use(segment) -> None:
+	"""A segment that restricts a role, or that a scheduled mailing (reminders, statements) sends to,
+	cannot be deleted: the restricted users would suddenly see every customer, the schedule would fail."""
+	if segment.restrict_role:
+		frappe.throw(
+			_(
+				"{0} restricts the role {1} to its customers: clear Restrict Role to Members before deleting it"
+			).format(segment.name, segment.restrict_role),
+			SegmentInUseError,
+		)
+	scheduled = frappe.get_all(
+		"Customer Mailing", filters={"customer_segment": segment.name, "send_on_schedule": 1}, pluck="name"
+	)
+	if scheduled:
+		frappe.throw(
+			_("{0} is used by the scheduled mailings {1}: stop their schedule before deleting it").format(
+				segment.name, ", ".join(scheduled)
+			),
+			SegmentInUseError,
+		)
+
+
 def matching_query(segment) -> tuple[str, dict]:
 	"""`select c.name, c.customer_name from tabCustomer c where <rules>` for a segment (a document or a
 	dict), and its values."""

@@ -8,6 +8,8 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate
 
+from crm_app.receivables.settlement import overdue_invoices_condition
+
 OPERATORS = {
 	"text": ("equals", "not equals", "one of", "none of", "contains", "starts with", "is set", "is not set"),
 	"tree": ("in subtree of", "not in subtree of", "equals", "not equals", "is set", "is not set"),
@@ -63,7 +65,7 @@ STANDARD_FIELDS = {
 		_balance(
 			"x.outstanding_amount",
 			"tabSales Invoice",
-			"and x.docstatus = 1 and x.outstanding_amount > 0 and x.due_date < curdate()",
+			f"and {overdue_invoices_condition('x')}",
 		),
 		reads_ledger=True,
 	),

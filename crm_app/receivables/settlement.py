@@ -119,17 +119,20 @@ def _unmark_paid(invoice, by_doc) -> None:
 		post([_paid_row(invoice, by_doc, in_force[-1].posting_date, is_reversal=1)])
 
 
+def overdue_invoices_condition(alias: str) -> str:
+	"""SQL: the invoice `alias` is overdue (something left to pay after its due date). The one definition
+	behind the Overdue status, the segments' overdue amount and the payment reminders."""
+	return (
+		f"{alias}.docstatus = 1 and {alias}.is_return = 0 and {alias}.outstanding_amount > 0"
+		f" and {alias}.due_date < curdate()"
+	)
+
+
 def update_overdue_statuses() -> None:
 	"""Daily: unpaid invoices whose due date has passed become Overdue."""
-	for name in frappe.get_all(
-		"Sales Invoice",
-		filters={
-			"docstatus": 1,
-			"is_return": 0,
-			"outstanding_amount": (">", 0),
-			"due_date": ("<", nowdate()),
-			"status": ("!=", "Overdue"),
-		},
-		pluck="name",
+	for name in frappe.db.sql(
+		f"""select si.name from `tabSales Invoice` si
+		where {overdue_invoices_condition("si")} and si.status != 'Overdue'""",
+		pluck=True,
 	):
 		frappe.db.set_value("Sales Invoice", name, "status", "Overdue", update_modified=False)

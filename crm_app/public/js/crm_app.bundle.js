@@ -6,3 +6,4 @@ import "./reports";
 import "./breadcrumbs";
 import "./workspace";
 import "./customer_status";
+import "./mailings";

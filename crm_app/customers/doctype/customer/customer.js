@@ -31,6 +31,7 @@ frappe.ui.form.on("Customer", {
 		if (frm.doc.is_group) {
 			frm.add_custom_button(__("National Account"), () => show_national_account(frm));
 		}
+		frm.add_custom_button(__("Statement of Account"), () => crm_app.statement_of_account_dialog(frm.doc.name));
 	},
 });
 

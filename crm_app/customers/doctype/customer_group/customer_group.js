@@ -11,6 +11,7 @@ frappe.ui.form.on("Customer Group", {
 	refresh(frm) {
 		if (frm.is_new()) return;
 		frm.add_custom_button(__("Change Defaults for Customers"), () => change_defaults_dialog(frm));
+		crm_app.add_mailing_buttons(frm, { customer_group: frm.doc.name });
 		show_members_and_statistics(frm);
 	},
 });

@@ -31,6 +31,7 @@ frappe.ui.form.on("Customer Segment", {
 			() => frappe.set_route("List", "Customer Segment Log", { segment: frm.doc.name }),
 			__("Members")
 		);
+		crm_app.add_mailing_buttons(frm, { customer_segment: frm.doc.name });
 	},
 	match: render_summary,
 	company: render_summary,
