@@ -19,7 +19,7 @@ from frappe.utils.password import update_password
 from crm_app.receivables.ledger import balance
 from crm_app.trees import parent_field_of
 from tests.receivables import invoice, purge, purge_masters, setup_customer
-from tests.trees import NAME_FIELD, assert_tree_valid, unique
+from tests.trees import NAME_FIELD, assert_tree_valid, make_node, unique
 from tests.users import make_user, remove_user
 
 SESSIONS = 8
@@ -347,3 +347,93 @@ def test_a_credit_check_waiting_for_another_posting_counts_it(server_url, users)
 		frappe.db.delete("Customer Ledger Summary", {"customer_group": data.group})
 		purge_masters([data.customer], [data.group], [data.item], [data.company])
 		frappe.db.commit()
+
+
+def test_customers_changing_while_their_segment_refreshes_end_up_exactly_where_the_rules_say(
+	server_url, users
+):
+	"""Eight sessions move customers in and out of a segment's group while others refresh it: no request
+	fails (a customer save never waits for a refresh: no deadlock), and once the background jobs have run,
+	the members are exactly the customers the rules select, counted right, with a history that alternates
+	joins and leaves."""
+	from tests.test_import import bench_worker
+
+	top = sandbox_top("Customer Group")
+	inside = make_node("Customer Group", unique("Inside"), top).name
+	outside = make_node("Customer Group", unique("Outside"), top).name
+	customers = [
+		frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": unique("Mover"),
+				"customer_group": (inside, outside)[i % 2],
+			}
+		)
+		.insert()
+		.name
+		for i in range(12)
+	]
+	segment = frappe.get_doc(
+		{
+			"doctype": "Customer Segment",
+			"segment_name": unique("Moving segment"),
+			"auto_update": 1,
+			"rules": [{"field": "customer_group", "operator": "equals", "value": inside}],
+		}
+	).insert()
+	frappe.db.commit()
+	try:
+
+		def mover(user, seed):
+			session, rng, codes = login(server_url, user), random.Random(seed), []
+			for _ in range(10):
+				response = session.put(
+					resource(server_url, "Customer", rng.choice(customers)),
+					json={"customer_group": rng.choice((inside, outside))},
+				)
+				codes.append((response.status_code, response.json().get("exc_type") or response.text[-600:]))
+			return codes
+
+		def refresher(user):
+			session, codes = login(server_url, user), []
+			for _ in range(6):
+				response = session.post(
+					f"{server_url}/api/method/crm_app.api.segments.refresh_segment",
+					data={"segment": segment.name},
+				)
+				codes.append((response.status_code, response.json().get("exc_type") or response.text[-600:]))
+			return codes
+
+		jobs = [lambda u=users[i], s=i: mover(u, s) for i in range(6)]
+		jobs += [lambda u=users[6]: refresher(u), lambda u=users[7]: refresher(u)]
+		results = run_at_once(jobs)
+		failed = [code for codes in results for code in codes if code[0] != 200]
+		assert not failed, failed
+		worker = bench_worker("short,long")
+		assert worker.returncode == 0, worker.stderr[-2000:]
+		fresh_snapshot()
+		in_group = set(frappe.get_all("Customer", {"customer_group": inside}, pluck="name"))
+		rows = frappe.get_all(
+			"Customer Segment Member", {"segment": segment.name}, ["customer", "status", "source"]
+		)
+		assert len(rows) == len({row.customer for row in rows})  # one row per customer
+		assert {row.customer for row in rows} == in_group
+		assert {(row.status, row.source) for row in rows} <= {("Member", "Rule")}
+		assert frappe.db.get_value("Customer Segment", segment.name, "member_count") == len(in_group)
+		history = frappe.get_all(
+			"Customer Segment Log", {"segment": segment.name}, ["customer", "action"], order_by="name"
+		)
+		for customer in customers:
+			actions = [row.action for row in history if row.customer == customer]
+			expected = ["Joined", "Left"] * len(actions)
+			assert actions == expected[: len(actions)], (customer, actions)
+			assert (actions[-1:] == ["Joined"]) == (customer in in_group), (customer, actions)
+	finally:
+		fresh_snapshot()
+		frappe.db.delete("Customer Segment Member", {"segment": segment.name})
+		frappe.db.delete("Customer Segment Log", {"segment": segment.name})
+		frappe.delete_doc("Customer Segment", segment.name, force=True, ignore_permissions=True)
+		for customer in customers:
+			frappe.delete_doc("Customer", customer, force=True, ignore_permissions=True)
+		frappe.db.commit()
+		delete_subtree("Customer Group", top)

@@ -268,15 +268,15 @@ def test_an_import_over_rest_runs_as_a_background_job_checked_first(server_url):
 		frappe.db.commit()
 
 
-def bench_worker():
-	"""A real RQ worker for the long queue, until the queue is empty."""
+def bench_worker(queues: str = "long"):
+	"""A real RQ worker for the queues named (comma-separated), until they are empty."""
 	import subprocess
 	import sys
 
 	from tests.conftest import SITES_PATH
 
 	return subprocess.run(
-		[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "worker", "--queue", "long", "--burst"],
+		[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "worker", "--queue", queues, "--burst"],
 		cwd=SITES_PATH,
 		capture_output=True,
 		text=True,

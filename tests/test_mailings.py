@@ -338,6 +338,11 @@ def test_a_message_that_cannot_be_written_is_refused_when_previewed(data):
 	mailing.save()
 	with pytest.raises(MailingError, match="cannot be written"):
 		api.preview_mailing(mailing.name)
+	# failing inside the French customer's language: the error, and the rest of the request, in the user's
+	language = frappe.local.lang
+	with pytest.raises(MailingError, match="cannot be written"):
+		mailings.render(mailing, data.fr)
+	assert frappe.local.lang == language
 
 
 def test_a_scheduled_statement_goes_out_when_due_for_the_period_just_ended(data, outgoing_account):

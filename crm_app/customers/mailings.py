@@ -10,7 +10,6 @@ the background, as the user who asked for it, so it reaches only customers that 
 
 import frappe
 from frappe import _
-from frappe.translate import print_language
 from frappe.utils import add_days, add_months, flt, fmt_money, formatdate, getdate, now, nowdate
 from jinja2 import TemplateError, TemplateSyntaxError
 
@@ -154,7 +153,7 @@ def render(mailing, customer: str, contact: str | None = None) -> dict | None:
 		"to_date": formatdate(mailing.to_date) if mailing.to_date else "",
 	}
 	attachments = []
-	with print_language(language):
+	with statements.in_language(language):
 		if mailing.mailing_type == REMINDER:
 			invoices = statements.overdue_invoices(customer, mailing.company)
 			if not invoices:
@@ -179,19 +178,20 @@ def render(mailing, customer: str, contact: str | None = None) -> dict | None:
 					),
 				}
 			)
-		subject = _render(mailing.subject or DEFAULT_SUBJECT.get(mailing.mailing_type, ""), context)
-		message = _render(mailing.message or DEFAULT_MESSAGE.get(mailing.mailing_type, ""), context)
+		try:  # Frappe's sandboxed environment; a template error is the user's, said plainly
+			subject = _render(mailing.subject or DEFAULT_SUBJECT.get(mailing.mailing_type, ""), context)
+			message = _render(mailing.message or DEFAULT_MESSAGE.get(mailing.mailing_type, ""), context)
+		except TemplateError as template_error:
+			error = template_error
+		else:
+			error = None
+	if error:  # said in the user's language, not the customer's
+		frappe.throw(_("The message cannot be written for {0}: {1}").format(customer, error), MailingError)
 	return {"subject": subject.strip(), "message": message, "attachments": attachments}
 
 
 def _render(template: str, context: dict) -> str:
-	try:  # Frappe's sandboxed environment; a template error is the user's, said plainly
-		return frappe.get_jenv().from_string(template).render(context)
-	except TemplateError as error:
-		frappe.throw(
-			_("The message cannot be written for {0}: {1}").format(context["customer"].name, error),
-			MailingError,
-		)
+	return frappe.get_jenv().from_string(template).render(context)
 
 
 def _amounts_by_currency(rows: list[dict], field: str) -> str:

@@ -3,10 +3,13 @@
 A member row (Customer Segment Member) is a customer the rules brought in (`Rule`), one added by hand
 (`Manual`, kept whatever the rules say), or one removed by hand (status `Removed by Hand`: kept out even
 when the rules match, and shown so). With "Add or Remove Automatically" on, a refresh brings the rule
-members in line with the rules in one set-based pass (two INSERT ... SELECT and one DELETE, whatever the
-number of customers); off, the rules only propose (`preview`). Every join and leave is logged (Customer
-Segment Log: when, why, by whom). A refresh holds the segment's row lock: refreshes of one segment run
-one after the other, and a customer's own update waits for a refresh under way.
+members in line with the rules in one set-based pass (the rules evaluated once, the differences written in
+multi-row statements, whatever the number of customers); off, the rules only propose (`preview`). Every
+join and leave is logged (Customer Segment Log: when, why, by whom).
+
+Locks: a refresh, and a change by hand, hold the segment's row lock, so they run one after the other; a
+refresh then reads the customers it selects with a locking read. A customer's own change never waits for
+a segment (see `refresh_customer`), so a refresh and customer saves cannot wait for each other.
 """
 
 import frappe
@@ -58,86 +61,113 @@ def matching_query(segment) -> tuple[str, dict]:
 	return f"select c.name, c.customer_name from `tabCustomer` c where {compiled.where}", compiled.values
 
 
-# rule members the rules no longer select (a condition on `tabCustomer Segment Member`), and customers the
-# rules select that have no row yet: what a refresh takes out and brings in, and what its dry run counts
-_LEAVING = """segment = %(segment)s and source = 'Rule' and status = 'Member'
-	and customer not in (select q.name from ({query}) q)"""
-_JOINING = """select m.name, m.customer_name from ({query}) m where not exists
-	(select 1 from `tabCustomer Segment Member` x where x.segment = %(segment)s and x.customer = m.name)"""
+def lock_segment(name: str) -> None:
+	frappe.db.sql("select name from `tabCustomer Segment` where name = %s for update", name)
 
 
-def lock_segment(name: str, shared: bool = False) -> None:
-	frappe.db.sql(
-		f"select name from `tabCustomer Segment` where name = %s {'lock in share mode' if shared else 'for update'}",
-		name,
+def _matches(segment, lock: bool = False) -> dict[str, str]:
+	"""Customer -> customer name, for the customers the rules select. With `lock`, a locking read: it sees
+	what is committed now (not the transaction's snapshot) and keeps those customers unchanged until the
+	refresh commits."""
+	query, values = matching_query(segment)
+	return dict(frappe.db.sql(query + (" lock in share mode" if lock else ""), values))
+
+
+def _changes(
+	name: str | None, matched: dict[str, str], lock: bool = False
+) -> tuple[list[str], list[frappe._dict]]:
+	"""Who the rules bring in (customers with no row yet: a manual removal keeps its row, so it is not
+	brought back) and which rule members they take out. With `lock`, the rows as committed now (a
+	customer's own change may have added one since this transaction's snapshot)."""
+	rows = (
+		frappe.db.sql(
+			"select name, customer, status, source from `tabCustomer Segment Member` where segment = %s"
+			+ (" for update" if lock else ""),
+			name,
+			as_dict=True,
+		)
+		if name
+		else []
 	)
+	present = {row.customer for row in rows}
+	joining = sorted(customer for customer in matched if customer not in present)
+	leaving = sorted(
+		(
+			row
+			for row in rows
+			if row.source == "Rule" and row.status == "Member" and row.customer not in matched
+		),
+		key=lambda row: row.customer,
+	)
+	return joining, leaving
 
 
 def preview(segment) -> dict:
 	"""Who the rules would bring in and take out, as counts and the first names of each (the dry run of a
 	rule change, before it is saved)."""
-	query, values = matching_query(segment)
-	values["segment"] = segment.get("name") or ""
-	joining = frappe.db.sql(
-		f"select j.name from ({_JOINING.format(query=query)}) j order by j.name", values, pluck=True
-	)
-	leaving = frappe.db.sql(
-		f"""select customer from `tabCustomer Segment Member` where {_LEAVING.format(query=query)}
-			order by customer""",
-		values,
-		pluck=True,
-	)
-	matched = frappe.db.sql(f"select count(*) from ({query}) m", values)[0][0]
-	removed = (
-		frappe.db.count(MEMBER, {"segment": values["segment"], "status": REMOVED}) if values["segment"] else 0
-	)
+	name = segment.get("name") or None
+	matched = _matches(segment)
+	joining, leaving = _changes(name, matched)
+	removed = frappe.db.count(MEMBER, {"segment": name, "status": REMOVED}) if name else 0
 	return {
-		"matching": matched,
+		"matching": len(matched),
 		"join": len(joining),
 		"leave": len(leaving),
 		"joining": joining[:20],
-		"leaving": leaving[:20],
+		"leaving": [row.customer for row in leaving[:20]],
 		"kept_out": removed,
 	}
 
 
 def refresh(name: str, proposal: bool = False) -> dict:
 	"""Bring the rule members of an automatic segment in line with its rules; returns the counts. With
-	`proposal`, a segment that does not follow its rules by itself takes in, once, what they propose."""
+	`proposal`, a segment that does not follow its rules by itself takes in, once, what they propose.
+
+	The rules are evaluated once, as a locking read, and the differences written in multi-row
+	statements. The segment's row lock comes first: a customer saved meanwhile does not wait for it (see
+	`refresh_customer`), so the two never wait for each other."""
 	lock_segment(name)
 	segment = frappe.get_doc(SEGMENT, name)
 	if not (segment.auto_update or proposal):
 		return {"joined": 0, "left": 0}
-	query, values = matching_query(segment)
-	values.update(segment=name, now=now(), user=frappe.session.user)
-	joining, leaving = _JOINING.format(query=query), _LEAVING.format(query=query)
-	_log_query(f"select customer from `tabCustomer Segment Member` where {leaving}", "Left", "Rule", values)
-	frappe.db.sql(f"delete from `tabCustomer Segment Member` where {leaving}", values)
-	left = frappe.db.sql("select row_count()")[0][0]
-	_log_query(f"select name as customer from ({joining}) j", "Joined", "Rule", values)
-	frappe.db.sql(
-		f"""insert into `tabCustomer Segment Member`
-			(name, segment, customer, customer_name, status, source, creation, modified, owner, modified_by)
-		select nextval(`customer_segment_member_id_seq`), %(segment)s, j.name, j.customer_name, 'Member', 'Rule',
-			%(now)s, %(now)s, %(user)s, %(user)s
-		from ({joining}) j""",
-		values,
+	matched = _matches(segment, lock=True)
+	joining, leaving = _changes(name, matched, lock=True)
+	for chunk in _chunks([row.name for row in leaving]):
+		frappe.db.sql("delete from `tabCustomer Segment Member` where name in %(names)s", {"names": chunk})
+	stamps = _stamps()
+	_insert_many(
+		MEMBER,
+		["segment", "customer", "customer_name", "status", "source"],
+		[(name, customer, matched[customer], "Member", "Rule") for customer in joining],
+		stamps,
 	)
-	joined = frappe.db.sql("select row_count()")[0][0]
+	_insert_many(
+		LOG,
+		["segment", "customer", "action", "reason", "user"],
+		[(name, row.customer, "Left", "Rule", stamps["owner"]) for row in leaving]
+		+ [(name, customer, "Joined", "Rule", stamps["owner"]) for customer in joining],
+		stamps,
+	)
 	_count_members(name)
-	return {"joined": joined, "left": left}
+	return {"joined": len(joining), "left": len(leaving)}
 
 
-def _log_query(select_customers: str, action: str, reason: str, values: dict) -> None:
-	"""Log the customers a query selects (a `customer` column); action and reason are constants."""
-	frappe.db.sql(
-		f"""insert into `tabCustomer Segment Log`
-			(name, segment, customer, action, reason, user, creation, modified, owner, modified_by)
-		select nextval(`customer_segment_log_id_seq`), %(segment)s, s.customer, '{action}', '{reason}',
-			%(user)s, %(now)s, %(now)s, %(user)s, %(user)s
-		from ({select_customers}) s""",
-		values,
-	)
+def _chunks(items: list, size: int = 1000):
+	for start in range(0, len(items), size):
+		yield tuple(items[start : start + size])
+
+
+def _insert_many(doctype: str, columns: list[str], rows: list[tuple], stamps: dict) -> None:
+	"""Rows of an autoincrement doctype, a thousand per statement, named from its sequence."""
+	table, sequence = f"`tab{doctype}`", f"`{frappe.scrub(doctype)}_id_seq`"
+	stamp_columns = list(stamps)
+	placeholders = f"(nextval({sequence}), {', '.join(['%s'] * (len(columns) + len(stamp_columns)))})"
+	for chunk in _chunks(rows):
+		frappe.db.sql(
+			f"""insert into {table} (name, {", ".join(columns + stamp_columns)})
+			values {", ".join([placeholders] * len(chunk))}""",
+			[value for row in chunk for value in (*row, *stamps.values())],
+		)
 
 
 def _count_members(name: str) -> None:
@@ -147,33 +177,120 @@ def _count_members(name: str) -> None:
 	)
 
 
+def _automatic_segments() -> list[tuple[str, object]]:
+	"""(name, compiled rules) of the automatic segments, compiled once per request or job (a customer
+	import saves many customers)."""
+	cache = getattr(frappe.local, "crm_compiled_segments", None)
+	if cache is None:
+		cache = frappe.local.crm_compiled_segments = {}
+	segments = []
+	for row in frappe.get_all(
+		SEGMENT, filters={"auto_update": 1}, fields=["name", "modified"], order_by="name"
+	):
+		cached = cache.get(row.name)
+		if not cached or cached[0] != row.modified:
+			segment = frappe.get_doc(SEGMENT, row.name)
+			cached = cache[row.name] = (
+				row.modified,
+				compile_rules(segment.rules, segment.match, segment.company),
+			)
+		segments.append((row.name, cached[1]))
+	return segments
+
+
 def refresh_customer(customer: str, ledger_only: bool = False) -> None:
 	"""A customer's memberships of the automatic segments, after it changed or its ledger moved (one
-	indexed query per segment)."""
-	for name in frappe.get_all(SEGMENT, filters={"auto_update": 1}, pluck="name"):
-		segment = frappe.get_cached_doc(SEGMENT, name)
-		compiled = compile_rules(segment.rules, segment.match, segment.company)
+	indexed query per segment).
+
+	Nothing here waits for a segment: this transaction holds the customer's row, which a refresh under way
+	may be waiting to read. A segment being refreshed or changed by hand (its row lock taken) is skipped,
+	and the customer checked again in the background once this transaction commits. The member count,
+	which would need the segment's row, is brought up to date there too."""
+	changed, busy = [], False
+	for name, compiled in _automatic_segments():
 		if ledger_only and not compiled.reads_ledger:
 			continue
-		lock_segment(name, shared=True)
-		values = {**compiled.values, "customer": customer}
-		matches = bool(
-			frappe.db.sql(
-				f"select 1 from `tabCustomer` c where c.name = %(customer)s and ({compiled.where})", values
-			)
-		)
-		row = frappe.db.get_value(
-			MEMBER, {"segment": name, "customer": customer}, ["name", "status", "source"], as_dict=True
-		)
-		if matches and not row:
-			_insert_member(name, customer, "Rule")
-			log(name, [customer], "Joined", "Rule")
-		elif not matches and row and row.source == "Rule" and row.status == "Member":
-			frappe.db.delete(MEMBER, {"name": row.name})
-			log(name, [customer], "Left", "Rule")
-		else:
+		if not frappe.db.sql(
+			"select name from `tabCustomer Segment` where name = %s lock in share mode skip locked", name
+		):
+			busy = True
 			continue
-		_count_members(name)
+		values = {**compiled.values, "customer": customer}
+		matches = frappe.db.sql(
+			f"select c.customer_name from `tabCustomer` c where c.name = %(customer)s and ({compiled.where})",
+			values,
+		)
+		if matches:
+			# a row already there (a member, or a customer removed by hand) is left as it is
+			frappe.db.sql(
+				"""insert ignore into `tabCustomer Segment Member`
+					(name, segment, customer, customer_name, status, source, creation, modified, owner,
+					modified_by)
+				values (nextval(`customer_segment_member_id_seq`), %(segment)s, %(customer)s, %(customer_name)s,
+					'Member', 'Rule', %(now)s, %(now)s, %(user)s, %(user)s)""",
+				{
+					"segment": name,
+					"customer": customer,
+					"customer_name": matches[0][0],
+					"now": now(),
+					"user": frappe.session.user,
+				},
+			)
+			action = "Joined"
+		else:
+			frappe.db.sql(
+				"""delete from `tabCustomer Segment Member` where segment = %s and customer = %s
+				and source = 'Rule' and status = 'Member'""",
+				(name, customer),
+			)
+			action = "Left"
+		if frappe.db.sql("select row_count()")[0][0]:
+			log(name, [customer], action, "Rule")
+			changed.append(name)
+	if changed or busy:
+		_settle_after_commit([customer] if busy else [], changed)
+
+
+_PENDING = "crm_segments_to_settle"
+
+
+def _settle_after_commit(customers: list[str], segments: list[str]) -> None:
+	"""Queue, once this transaction commits, one job for what the customer changes of this request left to
+	do: customers to check again, segments to recount."""
+	pending = getattr(frappe.local, _PENDING, None)
+	if pending is None:
+		pending = {"customers": set(), "segments": set()}
+		setattr(frappe.local, _PENDING, pending)
+		frappe.db.after_commit.add(_queue_settle)
+		frappe.db.after_rollback.add(lambda: setattr(frappe.local, _PENDING, None))
+	pending["customers"].update(customers)
+	pending["segments"].update(segments)
+
+
+def _queue_settle() -> None:
+	pending = getattr(frappe.local, _PENDING, None)
+	setattr(frappe.local, _PENDING, None)
+	if pending:
+		frappe.enqueue(
+			"crm_app.customers.segment_members.settle",
+			queue="short",
+			customers=sorted(pending["customers"]),
+			segments=sorted(pending["segments"]),
+		)
+
+
+def settle(customers: list[str], segments: list[str]) -> None:
+	"""The background end of customer changes: check again the customers whose segments were busy, then
+	recount the segments whose members changed."""
+	for customer in customers:
+		if frappe.db.exists("Customer", customer):
+			refresh_customer(customer)
+		frappe.db.commit()
+	for name in segments:
+		if frappe.db.exists(SEGMENT, name):
+			lock_segment(name)
+			_count_members(name)
+			frappe.db.commit()
 
 
 def _stamps() -> dict:
@@ -259,7 +376,10 @@ def on_customer_update(doc, method=None) -> None:
 
 
 def on_customer_trash(doc, method=None) -> None:
+	segments = frappe.get_all(MEMBER, filters={"customer": doc.name}, pluck="segment")
 	frappe.db.delete(MEMBER, {"customer": doc.name})
+	if segments:
+		_settle_after_commit([], segments)
 
 
 def refresh_all(names: list[str] | None = None, progress=None) -> dict:

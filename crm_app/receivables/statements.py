@@ -2,6 +2,8 @@
 closing balance, per currency, from the ledger) and the overdue invoices of a payment reminder, both
 rendered in the customer's print language."""
 
+from contextlib import contextmanager
+
 import frappe
 from frappe import _
 from frappe.translate import print_language
@@ -15,6 +17,18 @@ OVERDUE_TEMPLATE = "templates/overdue_invoices.html"
 
 class InvalidStatementError(frappe.ValidationError):
 	pass
+
+
+@contextmanager
+def in_language(language: str | None):
+	"""Frappe's print_language, with the user's language back even when the block raises (Frappe's own
+	restores it only on a normal exit, leaving the rest of the request in the customer's language)."""
+	lang, jenv = frappe.local.lang, getattr(frappe.local, "jenv", None)
+	try:
+		with print_language(language):
+			yield
+	finally:
+		frappe.local.lang, frappe.local.jenv = lang, jenv
 
 
 def customer_language(customer: str) -> str:
@@ -94,7 +108,7 @@ def statement_html(customer: str, company: str, from_date, to_date, blocks: list
 	"""The statement as HTML, in the customer's language."""
 	if blocks is None:
 		blocks = statement(customer, company, from_date, to_date)
-	with print_language(customer_language(customer)):
+	with in_language(customer_language(customer)):
 		return frappe.render_template(
 			STATEMENT_TEMPLATE,
 			{
@@ -122,7 +136,7 @@ def statement_filename(customer: str, to_date) -> str:
 
 def overdue_table(invoices: list[dict], language: str | None = None) -> str:
 	"""The overdue invoices as an HTML table (a payment reminder's body), in `language`."""
-	with print_language(language or frappe.local.lang):
+	with in_language(language):
 		return frappe.render_template(
 			OVERDUE_TEMPLATE,
 			{"_": _, "invoices": invoices, "money": _money, "formatdate": formatdate},
