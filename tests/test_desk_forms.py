@@ -183,3 +183,62 @@ def test_the_customer_list_exports_what_its_filters_show(desk_page, server_url):
 	lines = response.body().decode("utf-8-sig").splitlines()
 	assert len(lines) - 1 == frappe.db.count("Customer", {"territory": territory})
 	assert errors_of(desk_page) == []
+
+
+def test_the_segment_form_shows_its_rules_dry_run_and_leads_to_a_mailing(desk_page, server_url, sold):
+	frappe.db.set_value("Customer", sold.customer, "email_id", "desk-segment@crm-app.test")
+	segment = frappe.get_doc(
+		{
+			"doctype": "Customer Segment",
+			"segment_name": f"Desk segment {frappe.generate_hash(length=6)}",
+			"auto_update": 0,
+			"company": sold.company,
+			"rules": [{"field": "customer_group", "operator": "equals", "value": sold.group}],
+		}
+	).insert()
+	frappe.db.commit()
+	mailing = None
+	try:
+		desk_page.goto(f"{server_url}/app/customer-segment/{segment.name}")
+		wait_form(desk_page, "Customer Segment")
+		summary = desk_page.locator("[data-fieldname='summary_html']")
+		assert "customer_group" in summary.inner_text() and sold.group in summary.inner_text()
+		desk_page.locator(
+			".page-actions button:has-text('Dry Run'), .form-page button:has-text('Dry Run')"
+		).first.click()
+		message = desk_page.locator(".modal.show .msgprint")
+		message.wait_for(timeout=30_000)
+		assert "1 would join, 0 would leave" in message.inner_text() and sold.customer in message.inner_text()
+		desk_page.locator(".modal.show .btn-modal-close").first.click()
+		desk_page.wait_for_function("() => !document.querySelector('.modal.show')", timeout=10_000)
+		desk_page.locator("button:has-text('Apply Proposal')").first.click()
+		desk_page.wait_for_function("() => cur_frm.doc.member_count === 1", timeout=30_000)
+		desk_page.locator(".inner-group-button button:has-text('Talk to Customers')").click()
+		desk_page.locator(".inner-group-button .dropdown-item:has-text('New Mailing')").click()
+		wait_form(desk_page, "Customer Mailing")
+		assert desk_page.evaluate("() => cur_frm.doc.customer_segment") == segment.name
+		desk_page.evaluate(
+			"""() => cur_frm.set_value({subject: 'Hello {{ customer.customer_name }}',
+				message: '<p>News for {{ customer.name }}</p>'})"""
+		)
+		desk_page.evaluate("() => cur_frm.save()")
+		desk_page.wait_for_function("() => !cur_frm.is_new() && !cur_frm.is_dirty()", timeout=30_000)
+		mailing = desk_page.evaluate("() => cur_frm.doc.name")
+		desk_page.locator("button:has-text('Get Recipients')").first.click()
+		desk_page.wait_for_function("() => (cur_frm.doc.recipients || []).length === 1", timeout=30_000)
+		assert desk_page.evaluate("() => cur_frm.doc.recipients[0].email_id") == "desk-segment@crm-app.test"
+		desk_page.locator("button:has-text('Preview')").first.click()
+		preview = desk_page.locator(".modal.show .msgprint")
+		preview.wait_for(timeout=30_000)
+		assert f"News for {sold.customer}" in preview.inner_text()
+		ARTIFACTS.mkdir(exist_ok=True)
+		desk_page.screenshot(path=str(ARTIFACTS / "customer-mailing.png"))
+		assert errors_of(desk_page) == []
+	finally:
+		frappe.db.rollback()
+		if mailing:
+			frappe.delete_doc("Customer Mailing", mailing, force=True)
+		frappe.db.delete("Customer Segment Member", {"segment": segment.name})
+		frappe.db.delete("Customer Segment Log", {"segment": segment.name})
+		frappe.delete_doc("Customer Segment", segment.name, force=True)
+		frappe.db.commit()

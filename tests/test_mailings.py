@@ -426,3 +426,173 @@ def test_the_contacts_of_a_segment_export_as_csv(data):
 	exported = {line.split(",")[0] for line in lines[1:]}
 	assert exported == {data.fr, data.en, data.paid_up}  # the no-email customer has no contact
 	assert email_of(data.fr) in content
+
+
+def test_over_rest_as_each_role(server_url):
+	"""Committed, over HTTP, several sessions: a Sales Manager makes a reminder, fills its recipients and
+	sends it (a real worker runs the job); a Sales User may read it but not send it; a user whose role a
+	segment restricts reads only its members, and their statements; bad input is a 4xx."""
+	import requests
+	from frappe.utils.password import update_password
+
+	from tests.receivables import purge, purge_masters
+	from tests.test_import import bench_worker
+	from tests.users import remove_user
+
+	password = "Mailings-pass-1234!"
+	company = make_company("EUR").name
+	group = make_group_chain(1)[0]
+	other_group = make_group_chain(1)[0]
+	item = make_item()
+	late = make_customer(group, email_id=f"late-{frappe.generate_hash(length=6)}@crm-app.test").name
+	clean = make_customer(group, email_id=f"clean-{frappe.generate_hash(length=6)}@crm-app.test").name
+	outside = make_customer(other_group).name
+	overdue = due_on(invoice(late, company, item, rate=90, posting_date="2026-02-01"), OVERDUE_DUE_DATE)
+	other = invoice(outside, company, item, rate=10)
+	segment = frappe.get_doc(
+		{
+			"doctype": "Customer Segment",
+			"segment_name": unique("REST mailing segment"),
+			"auto_update": 1,
+			"company": company,
+			"rules": [{"field": "customer_group", "operator": "equals", "value": group}],
+		}
+	).insert()
+	restricted_role = frappe.get_doc(
+		{"doctype": "Role", "role_name": unique("Key Accounts"), "desk_access": 1}
+	).insert()
+	users = {
+		"manager": make_user("Sales Manager"),
+		"seller": make_user("Sales User"),
+		"restricted": make_user("Sales User", "Accounts User", restricted_role.name),
+	}
+	for user in users.values():
+		update_password(user, password)
+	account = frappe.get_doc(
+		{
+			"doctype": "Email Account",
+			"email_account_name": unique("REST Outgoing"),
+			"email_id": f"{frappe.generate_hash(length=8)}@crm-app.test",
+			"enable_outgoing": 1,
+			"default_outgoing": 1,
+			"smtp_server": "localhost",
+			"no_smtp_authentication": 1,
+		}
+	)
+	account.flags.ignore_validate = True
+	account.insert(ignore_permissions=True)
+	frappe.db.commit()
+	sessions = {}
+	for key, user in users.items():
+		sessions[key] = requests.Session()
+		assert sessions[key].post(f"{server_url}/api/method/login", data={"usr": user, "pwd": password}).ok
+	method = f"{server_url}/api/method/crm_app.api.mailings"
+	mailing = None
+	try:
+		made = sessions["manager"].post(
+			f"{server_url}/api/resource/Customer Mailing",
+			json={
+				"title": "Reminder",
+				"mailing_type": "Payment Reminder",
+				"company": company,
+				"customer_segment": segment.name,
+			},
+		)
+		assert made.status_code == 200, made.text[-500:]
+		mailing = made.json()["data"]["name"]
+		both = sessions["manager"].post(
+			f"{server_url}/api/resource/Customer Mailing",
+			json={
+				"title": "Bad",
+				"customer_segment": segment.name,
+				"customer_group": group,
+				"company": company,
+			},
+		)
+		assert both.status_code == 417 and "MailingError" in both.text
+		filled = sessions["manager"].post(f"{method}.get_recipients", data={"mailing": mailing})
+		assert filled.status_code == 200 and filled.json()["message"]["recipients"] == 2, filled.text[-500:]
+		assert (
+			sessions["seller"].get(f"{method}.preview_mailing", params={"mailing": mailing}).status_code
+			== 200
+		)
+		refused = sessions["seller"].post(f"{method}.send_mailing", data={"mailing": mailing})
+		assert refused.status_code == 403
+		sent = sessions["manager"].post(f"{method}.send_mailing", data={"mailing": mailing})
+		assert sent.status_code == 200 and sent.json()["message"]["status"] == "Queued", sent.text[-500:]
+		worker = bench_worker()
+		assert worker.returncode == 0, worker.stderr[-2000:]
+		frappe.db.rollback()  # read what the worker committed
+		assert frappe.db.get_value(
+			"Customer Mailing", mailing, ["status", "sent_count", "skipped_count"]
+		) == (
+			"Sent",
+			1,
+			1,
+		)
+		emails = queued([late, clean])
+		assert set(emails) == {late} and overdue.name in emails[late].message
+		assert emails[late].recipients == email_of(late)
+
+		segment.reload()
+		segment.restrict_role = restricted_role.name
+		segment.save()
+		frappe.db.commit()
+		restricted = sessions["restricted"]
+		listed = restricted.get(
+			f"{server_url}/api/resource/Customer",
+			params={"filters": json.dumps([["customer_group", "in", [group, other_group]]])},
+		)
+		assert {row["name"] for row in listed.json()["data"]} == {late, clean}
+		assert restricted.get(f"{server_url}/api/resource/Customer/{outside}").status_code == 403
+		assert restricted.get(f"{server_url}/api/resource/Sales Invoice/{other.name}").status_code == 403
+		assert sessions["seller"].get(f"{server_url}/api/resource/Customer/{outside}").status_code == 200
+		dates = {"company": company, "from_date": "2026-01-01", "to_date": "2026-12-31"}
+		pdf = restricted.get(f"{method}.statement_pdf", params={"customer": late, **dates})
+		assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), pdf.text[-500:]
+		denied = restricted.get(f"{method}.statement_pdf", params={"customer": outside, **dates})
+		assert denied.status_code == 403
+		bad_date = restricted.get(
+			f"{method}.statement_pdf", params={**dates, "customer": late, "to_date": "x"}
+		)
+		assert bad_date.status_code == 417 and "InvalidDateError" in bad_date.text
+		contacts = sessions["manager"].get(
+			f"{method}.export_contacts", params={"customer_segment": segment.name}
+		)
+		assert (
+			contacts.status_code == 200
+			and email_of(late) in contacts.text
+			and email_of(clean) in contacts.text
+		)
+		deleted = sessions["manager"].delete(f"{server_url}/api/resource/Customer Segment/{segment.name}")
+		assert deleted.status_code in (403, 417)  # a Sales Manager may not delete; nobody while it restricts
+	finally:
+		frappe.db.rollback()
+		customers = [late, clean, outside]
+		frappe.db.delete(
+			"Email Queue Recipient",
+			{
+				"parent": (
+					"in",
+					frappe.get_all("Email Queue", {"reference_name": ("in", customers)}, pluck="name")
+					or ["-"],
+				)
+			},
+		)
+		frappe.db.delete("Email Queue", {"reference_name": ("in", customers)})
+		for name in frappe.get_all("Communication", {"reference_name": ("in", customers)}, pluck="name"):
+			frappe.db.delete("File", {"attached_to_name": name, "attached_to_doctype": "Communication"})
+			frappe.db.delete("Communication Link", {"parent": name})
+			frappe.db.delete("Communication", {"name": name})
+		if mailing:
+			frappe.delete_doc("Customer Mailing", mailing, force=True, ignore_permissions=True)
+		frappe.db.set_value("Customer Segment", segment.name, "restrict_role", None)
+		frappe.delete_doc("Customer Segment", segment.name, force=True, ignore_permissions=True)
+		frappe.db.delete("Customer Segment Log", {"segment": segment.name})
+		frappe.delete_doc("Email Account", account.name, force=True, ignore_permissions=True)
+		purge("Sales Invoice", [overdue.name, other.name])
+		purge_masters(customers, [group, other_group], [item], [company])
+		for user in users.values():
+			remove_user(user)
+		frappe.delete_doc("Role", restricted_role.name, force=True, ignore_permissions=True)
+		frappe.db.commit()
