@@ -11,6 +11,8 @@ FRAPPE_SRC="$DEV_DIR/frappe-src"               # the git repo `bench init` clone
 BENCH_DIR="$DEV_DIR/frappe-bench"
 DEV_SITE=${CRM_SITE:-crm.localhost}            # the site people use (make serve)
 TEST_SITE=${CRM_TEST_SITE:-test.localhost}     # the site the tests use, kept apart
+# Frappe keeps some keys for every site of a bench (assets_json...): another bench needs another database
+REDIS_URL=${CRM_REDIS_URL:-redis://127.0.0.1:6379}
 HTTP_HOST=${CRM_HOST:-127.0.0.1}
 HTTP_PORT=${CRM_PORT:-8000}
 ADMIN_PASSWORD=${CRM_ADMIN_PASSWORD:-admin}
@@ -114,16 +116,16 @@ bench_in() { (cd "$BENCH_DIR" && bench "$@") 2>&1 | tr '\r' '\n' | sed -e '/^Upd
 # Merge settings into a site's (or the bench's) config file without starting Frappe.
 update_site_config() {
 	local kind=$1 file=$2
-	"$PYTHON" - "$kind" "$file" "$(id -u)" <<'PY'
+	"$PYTHON" - "$kind" "$file" "$(id -u)" "$REDIS_URL" <<'PY'
 import json, os, sys
-kind, path, uid = sys.argv[1], sys.argv[2], sys.argv[3]
+kind, path, uid, redis = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 config = json.load(open(path)) if os.path.exists(path) else {}
 wanted = {
 	"common": {
 		"db_host": "127.0.0.1",
-		"redis_cache": "redis://127.0.0.1:6379",
-		"redis_queue": "redis://127.0.0.1:6379",
-		"redis_socketio": "redis://127.0.0.1:6379",
+		"redis_cache": redis,
+		"redis_queue": redis,
+		"redis_socketio": redis,
 		**({"frappe_user": "root"} if uid == "0" else {}),
 	},
 	"dev": {"developer_mode": 1},

@@ -156,18 +156,19 @@ update_site_config common "$BENCH_DIR/sites/common_site_config.json"
 # ---------------------------------------------------------------------------------------------
 step "crm_app in the bench (editable, from this working tree)"
 app_link="$BENCH_DIR/apps/crm_app"
-if [ "$(readlink "$app_link" 2>/dev/null)" != "$ROOT" ]; then
+APP_SOURCE=${CRM_APP_SOURCE:-$ROOT} # dev/compat.sh gives a copy: a bench's asset build writes into the app
+if [ "$(readlink "$app_link" 2>/dev/null)" != "$APP_SOURCE" ]; then
 	rm -rf "$app_link"
-	ln -s "$ROOT" "$app_link"
+	ln -s "$APP_SOURCE" "$app_link"
 fi
 installed_from=$(cd / && "$BENCH_DIR/env/bin/python" -c 'import crm_app, os; print(os.path.dirname(os.path.dirname(crm_app.__file__)))' 2>/dev/null || true)
-if [ "$installed_from" != "$app_link" ] && [ "$installed_from" != "$ROOT" ]; then
+if [ "$installed_from" != "$app_link" ] && [ "$installed_from" != "$APP_SOURCE" ]; then
 	say "pip install --editable"
 	uv pip install --quiet --python "$BENCH_DIR/env/bin/python" --editable "$app_link"
 fi
 grep -qx crm_app "$BENCH_DIR/sites/apps.txt" || printf '\ncrm_app\n' >>"$BENCH_DIR/sites/apps.txt"
 sed -i '/^$/d' "$BENCH_DIR/sites/apps.txt"
-say "crm_app -> $ROOT"
+say "crm_app -> $APP_SOURCE"
 
 # ---------------------------------------------------------------------------------------------
 step "test tools in the bench's env (pytest, playwright)"
@@ -181,7 +182,7 @@ say "ready"
 
 # ---------------------------------------------------------------------------------------------
 step "desk assets"
-assets_key=$(hash_files "$ROOT/crm_app/public" "$FRAPPE_SRC/esbuild")
+assets_key=$(hash_files "$APP_SOURCE/crm_app/public" "$FRAPPE_SRC/esbuild")
 if [ ! -f "$BENCH_DIR/sites/assets/assets.json" ] || ! stamp_ok assets "$assets_key"; then
 	bench_in build --production
 	stamp_set assets "$assets_key"

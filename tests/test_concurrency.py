@@ -150,7 +150,12 @@ def test_concurrent_inserts_moves_and_deletes_keep_the_tree_exact(doctype, serve
 						if node in groups:
 							groups.remove(node)
 				outcomes[("delete", response.status_code)] += 1
-			assert response.status_code < 500, f"{doctype}: {response.status_code} {_traceback(response)}"
+			# Frappe 15.x after the wheel's build refuses at once to delete a row another session is
+			# writing ("try again"), answering its QueryTimeoutError with a 500 of its own: nothing written
+			busy = response.status_code == 500 and response.json().get("exc_type") == "QueryTimeoutError"
+			assert response.status_code < 500 or busy, (
+				f"{doctype}: {response.status_code} {_traceback(response)}"
+			)
 
 	try:
 		run_at_once([lambda u=user, s=i: worker(u, s) for i, user in enumerate(users)])

@@ -21,15 +21,15 @@ PASSWORD = "Desk-french-pass-1234!"
 
 
 def english_with_french_line() -> set[str]:
-	"""Every English source string that Frappe's or the app's fr.csv translates to something else."""
-	strings = set()
-	for path in (
-		Path(frappe.get_app_path("frappe", "translations", "fr.csv")),
-		Path(crm_app.__file__).parent / "translations" / "fr.csv",
-	):
-		with open(path, encoding="utf-8") as f:
-			strings.update(row[0] for row in csv.reader(f) if len(row) > 1 and row[1] and row[0] != row[1])
-	return strings
+	"""Every English source string that Frappe's or the app's French translates to something else (read
+	through Frappe, whichever form its translations take: fr.csv up to early v15, fr.po later)."""
+	from frappe.translate import get_translations_from_apps
+
+	return {
+		source
+		for source, french in get_translations_from_apps("fr", ["frappe", "crm_app"]).items()
+		if french and french != source
+	}
 
 
 @pytest.fixture(scope="module")

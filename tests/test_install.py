@@ -134,6 +134,8 @@ def forget_first_run():
 	frappe.db.delete("Company")
 	frappe.db.delete("Fiscal Year")
 	frappe.db.delete("DefaultValue", {"parent": "__default", "defkey": ("in", ("currency", "company"))})
+	if frappe.get_meta("System Settings").has_field("currency"):  # Frappe 15.x later than the wheel's build
+		frappe.db.set_single_value("System Settings", "currency", None)
 	seeded = json.loads(frappe.db.get_global(SEEDED_KEY) or "[]")
 	kept = [k for k in seeded if not k.startswith(("Company:", "Fiscal Year:"))]
 	frappe.db.set_global(SEEDED_KEY, json.dumps(kept))
