@@ -47,14 +47,15 @@ def conflicts_as_busy(what: str):
 		raise
 
 
-def lock_tree(doctype: str, doc=None) -> None:
+def lock_tree(doctype: str, doc=None, nowait: bool = False) -> None:
 	"""Serialise the writers of one tree until the end of the transaction.
 
 	The lock is the tree's own DocType row, locked FOR UPDATE: every tree has one, it needs no table of
 	its own, plain reads of it (meta) never wait, and the lock ends with the transaction whatever way
-	it ends."""
+	it ends. With `nowait`, a tree another writer holds is answered busy at once (for a transaction that
+	already holds a node's row, which that writer may need)."""
 	_lock(
-		f"select name from `tabDocType` where name = %s for update{_wait_clause()}",
+		f"select name from `tabDocType` where name = %s for update{' nowait' if nowait else _wait_clause()}",
 		(doctype,),
 		_(doctype),
 		doc,

@@ -186,7 +186,9 @@ class TreeNode(NestedSet):
 	def on_trash(self, allow_root_deletion=False):
 		if not self.get(self.nsm_parent_field) and self.single_root:
 			frappe.throw(_("Root {0} cannot be deleted").format(_(self.doctype)))
-		lock_tree(self.doctype)
+		# Frappe (15.x after the wheel's build) locks the row of a document it deletes before on_trash:
+		# waiting for the tree while holding it could deadlock with a tree writer that needs that row
+		lock_tree(self.doctype, nowait=True)
 		self.flags.removed_from = check_removable(self)
 
 	def after_delete(self):
