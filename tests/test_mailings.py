@@ -28,10 +28,8 @@ def rollback():
 	frappe.db.rollback()
 
 
-@pytest.fixture
-def outgoing_account():
+def make_outgoing_account() -> str:
 	"""A default outgoing Email Account (its SMTP server is never reached: emails stay in the queue)."""
-	frappe.db.set_value("Email Account", {"default_outgoing": 1}, "default_outgoing", 0)
 	account = frappe.get_doc(
 		{
 			"doctype": "Email Account",
@@ -47,6 +45,12 @@ def outgoing_account():
 	account.insert(ignore_permissions=True)
 	frappe.local.outgoing_email_account = {}  # Frappe caches the account found for the request
 	return account.name
+
+
+@pytest.fixture
+def outgoing_account():
+	frappe.db.set_value("Email Account", {"default_outgoing": 1}, "default_outgoing", 0)
+	return make_outgoing_account()
 
 
 @pytest.fixture
@@ -468,19 +472,7 @@ def test_over_rest_as_each_role(server_url):
 	}
 	for user in users.values():
 		update_password(user, password)
-	account = frappe.get_doc(
-		{
-			"doctype": "Email Account",
-			"email_account_name": unique("REST Outgoing"),
-			"email_id": f"{frappe.generate_hash(length=8)}@crm-app.test",
-			"enable_outgoing": 1,
-			"default_outgoing": 1,
-			"smtp_server": "localhost",
-			"no_smtp_authentication": 1,
-		}
-	)
-	account.flags.ignore_validate = True
-	account.insert(ignore_permissions=True)
+	account = make_outgoing_account()
 	frappe.db.commit()
 	sessions = {}
 	for key, user in users.items():
@@ -589,7 +581,7 @@ def test_over_rest_as_each_role(server_url):
 		frappe.db.set_value("Customer Segment", segment.name, "restrict_role", None)
 		frappe.delete_doc("Customer Segment", segment.name, force=True, ignore_permissions=True)
 		frappe.db.delete("Customer Segment Log", {"segment": segment.name})
-		frappe.delete_doc("Email Account", account.name, force=True, ignore_permissions=True)
+		frappe.delete_doc("Email Account", account, force=True, ignore_permissions=True)
 		purge("Sales Invoice", [overdue.name, other.name])
 		purge_masters(customers, [group, other_group], [item], [company])
 		for user in users.values():
