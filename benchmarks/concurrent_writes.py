@@ -26,9 +26,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import frappe
-from frappe.utils.nestedset import get_root_of, rebuild_tree
+from frappe.utils.nestedset import get_root_of
 from frappe.utils.password import update_password
 
+from crm_app.compat import frappe_rebuild_tree
 from tests.conftest import SITE, SITES_PATH, _free_port, connect_site
 from tests.trees import NAME_FIELD, assert_tree_valid, unique
 from tests.users import make_user, remove_user
@@ -181,8 +182,8 @@ def cleanup(top: dict[str, str], customers: list[str]) -> None:
 			doomed.update(frontier)
 			frontier = frappe.get_all(doctype, filters={field: ("in", frontier)}, pluck="name")
 		frappe.db.delete(doctype, {"name": ("in", list(doomed))})
-		rebuild_tree(doctype, field)
-	rebuild_tree("Customer", "parent_customer")
+		frappe_rebuild_tree(doctype)
+	frappe_rebuild_tree("Customer")
 	frappe.db.commit()
 
 

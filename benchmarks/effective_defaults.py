@@ -16,11 +16,12 @@ import time
 from pathlib import Path
 
 import frappe
-from frappe.utils.nestedset import get_root_of, rebuild_tree
+from frappe.utils.nestedset import get_root_of
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from benchmarks.common import insert_rows, timed
+from crm_app.compat import frappe_rebuild_tree
 from crm_app.customers.defaults import get_effective_defaults
 from tests.conftest import connect_site
 
@@ -97,7 +98,7 @@ def build_data(customer_count: int) -> tuple[list[str], list[str]]:
 		["name", "customer_name", "customer_type", "customer_group", "default_price_list", "lft", "rgt"],
 		customers,
 	)
-	rebuild_tree("Customer Group", "parent_customer_group")
+	frappe_rebuild_tree("Customer Group")
 	frappe.db.commit()
 	return [c[0] for c in customers], [g[0] for g in groups]
 
@@ -123,7 +124,7 @@ def cleanup():
 	frappe.db.sql("delete from `tabCustomer Group` where name like %s", PREFIX + "%")
 	frappe.db.sql("delete from `tabPrice List` where name like %s", PREFIX + "%")
 	frappe.db.sql("delete from `tabCompany` where name like %s", PREFIX + "%")
-	rebuild_tree("Customer Group", "parent_customer_group")
+	frappe_rebuild_tree("Customer Group")
 	frappe.db.commit()
 
 

@@ -17,11 +17,12 @@ import time
 from pathlib import Path
 
 import frappe
-from frappe.utils.nestedset import get_root_of, rebuild_tree
+from frappe.utils.nestedset import get_root_of
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from benchmarks.common import insert_rows, timed
+from crm_app.compat import frappe_rebuild_tree
 from crm_app.receivables.ledger import rebuild_summary
 from crm_app.receivables.statistics import roll_up, tree_statistics
 from tests.conftest import connect_site
@@ -60,7 +61,7 @@ def make_groups() -> list[str]:
 		],
 		rows,
 	)
-	rebuild_tree("Customer Group", "parent_customer_group")
+	frappe_rebuild_tree("Customer Group")
 	return level
 
 
@@ -130,7 +131,7 @@ def cleanup():
 	frappe.db.sql("delete from `tabCustomer Group` where name like '\\_BG%%'")
 	frappe.db.sql("delete from `tabFiscal Year` where name = %s", FISCAL_YEAR)
 	frappe.db.sql("delete from `tabCompany` where name = %s", COMPANY)
-	rebuild_tree("Customer Group", "parent_customer_group")
+	frappe_rebuild_tree("Customer Group")
 	frappe.db.commit()
 
 

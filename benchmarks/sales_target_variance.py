@@ -16,11 +16,12 @@ import time
 from pathlib import Path
 
 import frappe
-from frappe.utils.nestedset import get_root_of, rebuild_tree
+from frappe.utils.nestedset import get_root_of
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from benchmarks.common import insert_rows, timed
+from crm_app.compat import frappe_rebuild_tree
 from crm_app.sales_targets.actuals import dimension_filter, rebuild_actuals
 from crm_app.sales_targets.report.sales_target_variance.sales_target_variance import (
 	execute as variance_report,
@@ -56,8 +57,8 @@ def make_data(lines: int) -> None:
 		["name", "item_group_name", "parent_item_group", "is_group"],
 		tree_rows(get_root_of("Item Group"), FAMILIES, GROUPS_PER_FAMILY, f"{P}I"),
 	)
-	rebuild_tree("Territory", "parent_territory")
-	rebuild_tree("Item Group", "parent_item_group")
+	frappe_rebuild_tree("Territory")
+	frappe_rebuild_tree("Item Group")
 	frappe.get_doc(
 		{"doctype": "Company", "company_name": f"{P} Co", "abbr": "BSTV", "default_currency": "EUR"}
 	).insert()
@@ -111,7 +112,7 @@ def make_data(lines: int) -> None:
 		],
 		rows,
 	)
-	rebuild_tree("Sales Target", "parent_sales_target")
+	frappe_rebuild_tree("Sales Target")
 	frappe.db.commit()
 
 
@@ -147,12 +148,8 @@ def cleanup():
 		("Company", "name"),
 	):
 		frappe.db.sql(f"delete from `tab{doctype}` where `{field}` like %s", f"{P}%")
-	for doctype, parent in (
-		("Territory", "parent_territory"),
-		("Item Group", "parent_item_group"),
-		("Sales Target", "parent_sales_target"),
-	):
-		rebuild_tree(doctype, parent)
+	for doctype in ("Territory", "Item Group", "Sales Target"):
+		frappe_rebuild_tree(doctype)
 	frappe.db.commit()
 
 

@@ -1,3 +1,5 @@
+from crm_app.compat import desk_url
+
 app_name = "crm_app"
 app_title = "CRM App"
 app_publisher = "crm_app contributors"
@@ -11,7 +13,7 @@ required_apps = []
 
 # The apps screen (Frappe v16) opens the CRM workspace; older versions ignore this hook
 add_to_apps_screen = [
-	{"name": app_name, "logo": "/assets/crm_app/images/crm_app.svg", "title": "CRM", "route": "/app/crm"}
+	{"name": app_name, "logo": "/assets/crm_app/images/crm_app.svg", "title": "CRM", "route": desk_url("crm")}
 ]
 
 # A user's Dashboard Settings exist before the workspace's chart asks for them
@@ -26,6 +28,8 @@ after_migrate = "crm_app.install.after_migrate"
 setup_wizard_complete = "crm_app.install.after_setup_wizard"
 
 export_python_type_annotations = True
+# v16 refuses an API method with a parameter that has no type (Frappe checks the arguments against them)
+require_type_annotated_api_methods = True
 
 # A user limited to some customers (User Permission on Customer, Customer Group or Territory) reads only
 # their invoices, payments, adjustments and ledger rows

@@ -130,6 +130,30 @@ else
 	CONSTRAINTS="$DEV_SRC/constraints-frappe.txt"
 fi
 say "pins: ${CONSTRAINTS#"$ROOT"/}"
+# this Frappe's own Python and Node.js ranges (pyproject's requires-python, package.json's engines)
+"$PYTHON" - "$FRAPPE_SRC" <<'PY' || die "this Python or Node.js cannot run the Frappe in $FRAPPE_SRC (above)"
+import json, platform, re, subprocess, sys
+
+source = sys.argv[1]
+python = tuple(sys.version_info[:2])
+required = re.search(r'requires-python\s*=\s*"([^"]*)"', open(f"{source}/pyproject.toml").read())
+for clause in (required.group(1).split(",") if required else []):
+	operator, version = re.match(r"\s*([<>=!~]+)\s*([\d.]+)", clause).groups()
+	bound = tuple(int(part) for part in version.split(".")[:2])
+	if not {">=": python >= bound, ">": python > bound, "<": python < bound, "<=": python <= bound,
+		"~=": python >= bound, "==": python == bound, "!=": python != bound}[operator]:
+		print(f"Frappe needs Python {required.group(1)}; this is Python {platform.python_version()} "
+			"(set PYTHON=/path/to/python3.x)", file=sys.stderr)
+		sys.exit(1)
+node_range = json.load(open(f"{source}/package.json")).get("engines", {}).get("node", "")
+node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip().lstrip("v")
+minimum = re.match(r"\s*>=?\s*(\d+)", node_range)
+if minimum and int(node.split(".")[0]) < int(minimum.group(1)):
+	print(f"Frappe needs Node.js {node_range}; this is Node.js {node}", file=sys.stderr)
+	sys.exit(1)
+print(f"    Python {platform.python_version()} within {required.group(1) if required else 'any'}, "
+	f"Node.js {node} within {node_range or 'any'}")
+PY
 FRAPPE_SRC_BRANCH=$(git -C "$FRAPPE_SRC" rev-parse --abbrev-ref HEAD)
 FRAPPE_SRC_COMMIT=$(git -C "$FRAPPE_SRC" rev-parse HEAD)
 say "$FRAPPE_SRC ($FRAPPE_SRC_BRANCH @ ${FRAPPE_SRC_COMMIT:0:10})"

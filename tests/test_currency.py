@@ -15,7 +15,7 @@ from crm_app.sales_targets.report.sales_target_invoices import sales_target_invo
 from crm_app.sales_targets.report.sales_target_variance import sales_target_variance
 from tests.fixtures import make_company, make_customer
 from tests.receivables import invoice, make_fiscal_year, make_item, purge, purge_masters
-from tests.test_desk import desk_page, is_realtime_noise
+from tests.test_desk import DESK, desk_page, is_realtime_noise
 from tests.trees import make_node, unique
 
 
@@ -186,7 +186,7 @@ def test_the_desk_draws_a_customers_figures_in_their_currency(desk_page, server_
 	frappe.db.commit()
 	try:
 		assert frappe.db.get_value("Sales Invoice", invoices[0], "currency") == "CHF"
-		desk_page.goto(f"{server_url}/app/customer/{customer}")
+		desk_page.goto(f"{server_url}{DESK}/customer/{customer}")
 		section = desk_page.locator(".form-dashboard-section:has-text('Authorised')")
 		section.wait_for(timeout=60_000)
 		text = section.inner_text()

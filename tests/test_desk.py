@@ -5,7 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from crm_app.compat import desk_prefix
 from tests.conftest import ADMIN_PASSWORD, REPO
+
+DESK = desk_prefix()
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
@@ -40,7 +43,7 @@ def log_in(page, server_url, user, password):
 	page.fill("#login_email", user)
 	page.fill("#login_password", password)
 	page.click(".btn-login")
-	page.wait_for_url("**/app**", timeout=60_000)
+	page.wait_for_url(f"**{DESK}**", timeout=60_000)
 
 
 @pytest.fixture
@@ -58,7 +61,7 @@ def desk_page(server_url):
 
 
 def test_customer_group_tree_view_loads_without_errors(desk_page, server_url):
-	desk_page.goto(f"{server_url}/app/customer-group/view/tree")
+	desk_page.goto(f"{server_url}{DESK}/customer-group/view/tree")
 	desk_page.wait_for_selector(".tree-label:has-text('All Customer Groups')", timeout=60_000)
 	for name in ("Individual", "Commercial", "Government"):
 		desk_page.wait_for_selector(f".tree-label:has-text('{name}')", timeout=30_000)
@@ -78,7 +81,7 @@ def test_customer_quick_entry_prefills_the_group_and_makes_the_contact(desk_page
 	frappe.db.commit()
 	name = unique("Quick")
 	try:
-		desk_page.goto(f"{server_url}/app/customer")
+		desk_page.goto(f"{server_url}{DESK}/customer")
 		desk_page.click("button.primary-action")
 		dialog = desk_page.locator(".modal.show")
 		dialog.locator("input[data-fieldname='customer_name']").wait_for(timeout=30_000)
@@ -101,7 +104,7 @@ def test_customer_quick_entry_prefills_the_group_and_makes_the_contact(desk_page
 		desk_page.screenshot(path=str(ARTIFACTS / "customer-quick-entry.png"))
 		dialog.locator("button.btn-primary:visible").first.click()
 		desk_page.wait_for_selector(".modal.show", state="detached", timeout=30_000)
-		desk_page.goto(f"{server_url}/app/customer/{name}")
+		desk_page.goto(f"{server_url}{DESK}/customer/{name}")
 		# the form shows the values in force with their source
 		desk_page.wait_for_selector(
 			"[data-fieldname='effective_defaults_html'] table", state="attached", timeout=30_000
@@ -143,7 +146,7 @@ def test_customer_quick_entry_prefills_the_group_and_makes_the_contact(desk_page
 	],
 )
 def test_the_other_tree_views_load_without_errors(desk_page, server_url, route, root_label):
-	desk_page.goto(f"{server_url}/app/{route}/view/tree")
+	desk_page.goto(f"{server_url}{DESK}/{route}/view/tree")
 	desk_page.wait_for_selector(f".tree-label:has-text('{root_label}')", timeout=60_000)
 	desk_page.wait_for_load_state("networkidle")
 	errors = [e for e in desk_page.errors if not is_realtime_noise(e)]

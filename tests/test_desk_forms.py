@@ -7,7 +7,7 @@ import pytest
 from tests import test_desk
 from tests.fixtures import make_price_list
 from tests.receivables import invoice, purge, purge_masters, setup_customer
-from tests.test_desk import ARTIFACTS, is_realtime_noise
+from tests.test_desk import ARTIFACTS, DESK, is_realtime_noise
 
 desk_page = test_desk.desk_page  # the fixture: a desk logged in as Administrator
 
@@ -41,9 +41,9 @@ def errors_of(page):
 def test_invoice_status_shows_in_list_and_header_and_payment_comes_filled(desk_page, server_url, sold):
 	status = frappe.db.get_value("Sales Invoice", sold.invoice, "status")
 	assert status in ("Unpaid", "Overdue")
-	desk_page.goto(f"{server_url}/app/sales-invoice?customer={sold.customer}")
+	desk_page.goto(f"{server_url}{DESK}/sales-invoice?customer={sold.customer}")
 	desk_page.wait_for_selector(f".list-row:has-text('{sold.invoice}') .indicator-pill:has-text('{status}')")
-	desk_page.goto(f"{server_url}/app/sales-invoice/{sold.invoice}")
+	desk_page.goto(f"{server_url}{DESK}/sales-invoice/{sold.invoice}")
 	wait_form(desk_page, "Sales Invoice")
 	assert status in desk_page.locator(".page-head .indicator-pill").first.inner_text()
 	desk_page.locator(".inner-group-button button:has-text('Create')").click()
@@ -62,14 +62,14 @@ def test_invoice_status_shows_in_list_and_header_and_payment_comes_filled(desk_p
 def test_a_frozen_customer_is_flagged_when_picked_on_an_invoice(desk_page, server_url, sold):
 	frappe.db.set_value("Customer", sold.customer, {"is_frozen": 1, "freeze_reason": "Litige"})
 	frappe.db.commit()
-	desk_page.goto(f"{server_url}/app/sales-invoice/new")
+	desk_page.goto(f"{server_url}{DESK}/sales-invoice/new")
 	wait_form(desk_page, "Sales Invoice")
 	desk_page.evaluate("c => cur_frm.set_value('customer', c)", sold.customer)
 	intro = desk_page.locator(".form-intro-area, .form-message").filter(has_text="frozen").first
 	intro.wait_for(timeout=30_000)
 	assert "Litige" in intro.inner_text()
 	# and on the customer's own form
-	desk_page.goto(f"{server_url}/app/customer/{sold.customer}")
+	desk_page.goto(f"{server_url}{DESK}/customer/{sold.customer}")
 	wait_form(desk_page, "Customer")
 	desk_page.locator(".form-intro-area, .form-message").filter(has_text="frozen").first.wait_for(
 		timeout=30_000
@@ -82,7 +82,7 @@ def test_change_defaults_applies_what_the_preview_shows(desk_page, server_url, s
 	frappe.db.set_value("Customer", sold.customer, "default_price_list", own)
 	frappe.db.commit()
 	try:
-		desk_page.goto(f"{server_url}/app/customer-group/{sold.group}")
+		desk_page.goto(f"{server_url}{DESK}/customer-group/{sold.group}")
 		wait_form(desk_page, "Customer Group")
 		desk_page.locator("button:has-text('Change Defaults for Customers')").click()
 		dialog = desk_page.locator(".modal.show")
@@ -146,7 +146,7 @@ def test_the_customer_import_form_shows_its_report_and_actions(desk_page, server
 	record.db_set({"status": "Failed", "checked_only": 1, "report": frappe.as_json(report)})
 	frappe.db.commit()
 	try:
-		desk_page.goto(f"{server_url}/app/customer-import/{record.name}")
+		desk_page.goto(f"{server_url}{DESK}/customer-import/{record.name}")
 		wait_form(desk_page, "Customer Import")
 		html = desk_page.locator("[data-fieldname='report_html']")
 		html.locator("table").wait_for(timeout=30_000)
@@ -168,7 +168,7 @@ def test_the_customer_import_form_shows_its_report_and_actions(desk_page, server
 
 def test_the_customer_list_exports_what_its_filters_show(desk_page, server_url):
 	territory = "Rest Of The World"
-	desk_page.goto(f"{server_url}/app/customer?territory={territory.replace(' ', '%20')}")
+	desk_page.goto(f"{server_url}{DESK}/customer?territory={territory.replace(' ', '%20')}")
 	desk_page.wait_for_function(
 		"() => window.cur_list && cur_list.doctype === 'Customer' && !frappe.request.ajax_count",
 		timeout=30_000,
@@ -199,7 +199,7 @@ def test_the_segment_form_shows_its_rules_dry_run_and_leads_to_a_mailing(desk_pa
 	frappe.db.commit()
 	mailing = None
 	try:
-		desk_page.goto(f"{server_url}/app/customer-segment/{segment.name}")
+		desk_page.goto(f"{server_url}{DESK}/customer-segment/{segment.name}")
 		wait_form(desk_page, "Customer Segment")
 		summary = desk_page.locator("[data-fieldname='summary_html']")
 		assert "customer_group" in summary.inner_text() and sold.group in summary.inner_text()

@@ -13,7 +13,7 @@ from frappe.utils.password import update_password
 
 import crm_app
 from tests.receivables import invoice, make_fiscal_year, purge, purge_masters, setup_customer
-from tests.test_desk import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, is_realtime_noise, log_in
+from tests.test_desk import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESK, is_realtime_noise, log_in
 from tests.test_desk_roles import settle
 from tests.users import make_user, remove_user
 
@@ -55,12 +55,12 @@ def french_user():
 
 def screens(data):
 	return {
-		"workspace": "/app/crm",
-		"customer": f"/app/customer/{data.customer}",
-		"statistics": f"/app/query-report/Customer Group Statistics?fiscal_year={data.fiscal_year}"
+		"workspace": f"{DESK}/crm",
+		"customer": f"{DESK}/customer/{data.customer}",
+		"statistics": f"{DESK}/query-report/Customer Group Statistics?fiscal_year={data.fiscal_year}"
 		"&customer_group=All Customer Groups",
-		"trends": f"/app/query-report/Customer Group Trends?fiscal_year={data.fiscal_year}",
-		"variance": f"/app/query-report/Sales Target Variance?fiscal_year={data.fiscal_year}",
+		"trends": f"{DESK}/query-report/Customer Group Trends?fiscal_year={data.fiscal_year}",
+		"variance": f"{DESK}/query-report/Sales Target Variance?fiscal_year={data.fiscal_year}",
 	}
 
 

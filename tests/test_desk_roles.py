@@ -13,23 +13,23 @@ from frappe.utils.nestedset import get_root_of
 from frappe.utils.password import update_password
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.test_desk import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, is_realtime_noise, log_in
+from tests.test_desk import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESK, is_realtime_noise, log_in
 from tests.trees import make_node, unique
 from tests.users import make_user, remove_user
 
 PASSWORD = "Desk-roles-pass-1234!"
 
-CUSTOMERS = "/app/customer"
-INVOICES = "/app/sales-invoice"
-PAYMENTS = "/app/payment-entry"
-GROUP_TREE = "/app/customer-group/view/tree"
-TERRITORY_TREE = "/app/territory/view/tree"
-TARGET_TREE = "/app/sales-target/view/tree"
-STATISTICS = "/app/query-report/Customer Group Statistics"
-TRENDS = "/app/query-report/Customer Group Trends"
-VARIANCE = "/app/query-report/Sales Target Variance"
-TARGET_INVOICES = "/app/query-report/Sales Target Invoices"
-WORKSPACE = "/app/crm"
+CUSTOMERS = f"{DESK}/customer"
+INVOICES = f"{DESK}/sales-invoice"
+PAYMENTS = f"{DESK}/payment-entry"
+GROUP_TREE = f"{DESK}/customer-group/view/tree"
+TERRITORY_TREE = f"{DESK}/territory/view/tree"
+TARGET_TREE = f"{DESK}/sales-target/view/tree"
+STATISTICS = f"{DESK}/query-report/Customer Group Statistics"
+TRENDS = f"{DESK}/query-report/Customer Group Trends"
+VARIANCE = f"{DESK}/query-report/Sales Target Variance"
+TARGET_INVOICES = f"{DESK}/query-report/Sales Target Invoices"
+WORKSPACE = f"{DESK}/crm"
 
 EVERY_SCREEN = [
 	WORKSPACE,

@@ -8,8 +8,8 @@ import sys
 import frappe
 import pytest
 from frappe.utils.nestedset import get_root_of
-from frappe.utils.nestedset import rebuild_tree as stock_rebuild_tree
 
+from crm_app.compat import frappe_rebuild_tree
 from crm_app.tree_rebuild import CorruptTreeError, check_tree, compute_bounds, rebuild_tree
 from tests.conftest import SITE, SITES_PATH
 from tests.trees import make_node, unique
@@ -69,7 +69,7 @@ def test_rebuild_repairs_a_corrupted_tree_like_frappes_rebuild():
 	assert rebuild_tree("Territory") > 0
 	assert check_tree("Territory") == []
 	mine = bounds_of("Territory")
-	stock_rebuild_tree("Territory", "parent_territory")
+	frappe_rebuild_tree("Territory")
 	# the same nested set as Frappe's own rebuild, up to the order of siblings
 	parents = dict(frappe.db.sql("select name, parent_territory from `tabTerritory`"))
 	assert is_nested_set({n: tuple(map(int, b.split(":"))) for n, b in mine.items()}, parents)

@@ -1,4 +1,5 @@
 // Desk code shared by crm_app's forms: loaded on every desk page (hooks.app_include_js).
+import "./desk_links";
 import "./customer_quick_entry";
 import "./values_in_force";
 import "./customer_overview";

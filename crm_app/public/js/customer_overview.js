@@ -6,7 +6,7 @@ crm_app.show_customer_overview = (frm) => {
 		// each amount in its own currency, else the overview's (the invoices', else the company's)
 		const money = (v, currency) => format_currency(v, currency || o.currency);
 		const list_link = (doctype, filters, label) =>
-			`<a href="/app/${frappe.router.slug(doctype)}?${new URLSearchParams(filters).toString()}">${label}</a>`;
+			`<a href="${crm_app.desk_url([frappe.router.slug(doctype)], filters)}">${label}</a>`;
 		const invoices = ["authorised", "pending", "overdue"]
 			.map((kind) => {
 				const filters = { customer: frm.doc.name, is_return: 0, docstatus: kind === "pending" ? 0 : 1 };

@@ -107,7 +107,7 @@ function apply(dialog, frm) {
 // Members, and Sage's group statistics for the current fiscal year (rolled up through the subtree).
 async function show_members_and_statistics(frm) {
 	const count = await frappe.db.count("Customer", { filters: { customer_group: frm.doc.name } });
-	let html = `<p><a href="/app/customer?customer_group=${encodeURIComponent(frm.doc.name)}">${__(
+	let html = `<p><a href="${crm_app.desk_url(["customer"], { customer_group: frm.doc.name })}">${__(
 		"{0} customers in this group",
 		[count]
 	)}</a></p>`;
@@ -123,9 +123,10 @@ async function show_members_and_statistics(frm) {
 		const rows = Object.entries(stats.movements)
 			.map(([kind, v]) => `<tr><td>${__(kind)}</td><td class="text-right">${v.count}</td><td class="text-right">${format_currency(v.amount, stats.currency)}</td></tr>`)
 			.join("");
-		const report = `/app/query-report/Customer Group Statistics?fiscal_year=${encodeURIComponent(
-			fiscal_year
-		)}&customer_group=${encodeURIComponent(frm.doc.name)}`;
+		const report = crm_app.desk_url(["query-report", "Customer Group Statistics"], {
+			fiscal_year,
+			customer_group: frm.doc.name,
+		});
 		html += `<p>${__("Statistics for fiscal year {0}", [fiscal_year])} · <a href="${report}">${__("Open the report")}</a></p>
 			<table class="table table-sm table-bordered"><thead><tr><th>${__("Movement")}</th><th>${__("Count")}</th><th>${__(
 				"Amount"

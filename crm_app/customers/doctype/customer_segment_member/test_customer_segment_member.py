@@ -2,8 +2,8 @@
 # See license.txt
 
 # import frappe
-from frappe.tests.utils import FrappeTestCase
+from crm_app.compat import integration_test_case
 
 
-class TestCustomerSegmentMember(FrappeTestCase):
+class TestCustomerSegmentMember(integration_test_case()):
 	pass

@@ -37,12 +37,12 @@ frappe.query_reports["Sales Target Variance"] = {
 		const text = default_formatter(value, row, column, data);
 		// an actual figure opens the invoice lines behind it
 		if (column.fieldname.startsWith("actual_") && data && value) {
-			const args = new URLSearchParams({
+			const link = crm_app.desk_url(["query-report", "Sales Target Invoices"], {
 				sales_target: data.sales_target,
 				from_date: column.period_start,
 				to_date: column.period_end,
 			});
-			return `<a href="/app/query-report/Sales Target Invoices?${args}">${text}</a>`;
+			return `<a href="${link}">${text}</a>`;
 		}
 		return text;
 	},

@@ -1,0 +1,49 @@
+"""Where Frappe's API differs between the versions the app runs on (v15 and v16), the one place that knows.
+
+Everything else imports from here instead of testing versions itself.
+"""
+
+import inspect
+import os
+
+import frappe
+
+# hooks.py imports this module: what it needs of Frappe beyond `frappe` is imported where it is used
+
+
+def integration_test_case() -> type:
+	"""The base class of tests on a site: v16 names it IntegrationTestCase and deprecates FrappeTestCase."""
+	try:
+		from frappe.tests import IntegrationTestCase
+	except ImportError:
+		from frappe.tests.utils import FrappeTestCase as IntegrationTestCase
+	return IntegrationTestCase
+
+
+def frappe_rebuild_tree(doctype: str) -> None:
+	"""Frappe's own rebuild of a tree's lft/rgt: v15 also takes the parent field, v16 reads it from the meta."""
+	from frappe.utils.nestedset import rebuild_tree
+
+	if len(inspect.signature(rebuild_tree).parameters) > 1:
+		parent_field = frappe.get_meta(doctype).get("nsm_parent_field") or f"parent_{frappe.scrub(doctype)}"
+		rebuild_tree(doctype, parent_field)
+	else:
+		rebuild_tree(doctype)
+
+
+def desk_prefix() -> str:
+	"""The desk's path: `/app` up to early v16 development, `/desk` in v16, where `/app` only redirects."""
+	from frappe import hooks
+
+	for redirect in getattr(hooks, "website_redirects", []):
+		if redirect.get("source", "").startswith("/desk") and redirect.get("target", "").startswith("/app"):
+			return "/app"
+	www = os.path.join(os.path.dirname(frappe.__file__), "www")
+	if not os.path.exists(os.path.join(www, "app.py")) and os.path.exists(os.path.join(www, "desk.py")):
+		return "/desk"
+	return "/app"
+
+
+def desk_url(route: str) -> str:
+	"""A desk path for a route such as `customer-group/view/tree` or `crm`."""
+	return f"{desk_prefix()}/{route.lstrip('/')}"
