@@ -262,6 +262,14 @@ def ensure_exists(doctype: str, name, label: str | None = None) -> None:
 		not_found(doctype, name, label)
 
 
+def permitted_doc(doctype: str, name, ptype: str = "read"):
+	"""A named record the caller gave, loaded once it is known to exist and the caller may ptype it."""
+	ensure_exists(doctype, name)
+	doc = frappe.get_doc(doctype, name)
+	doc.check_permission(ptype)
+	return doc
+
+
 def not_found(doctype: str, name, label: str | None = None):
 	frappe.throw(
 		_("{0} {1} not found").format(label or _(doctype), frappe.bold(_shown(name))),

@@ -105,12 +105,20 @@ if ! stamp_ok frappe-source "$source_key" || [ ! -d "$FRAPPE_SRC/.git" ]; then
 			cd "$FRAPPE_SRC"
 			sed -i -E 's#"air-datepicker": "[^"]*github[^"]*"#"air-datepicker": "2.2.3"#' package.json
 			"$PYTHON" - <<'PY'
-import re
+import re, subprocess
 lock = open("yarn.lock").read()
-open("yarn.lock", "w").write(re.sub(r'\n"?air-datepicker@[^\n]*github[^\n]*\n(  [^\n]*\n)*', "\n", lock))
+lock = re.sub(r'\n"?air-datepicker@[^\n]*github[^\n]*\n(  [^\n]*\n)*', "\n", lock)
+# a locked version npm no longer serves (v16's frappe-charts 2.0.0-rc26) is resolved again within its range
+for entry in re.finditer(r'\n("?([@\w./-]+)@[^\n]*):\n  version "([^"]+)"\n  resolved "[^"]*registry[^"]*"[^\n]*\n(  [^\n]*\n)*', lock):
+	name, version = entry.group(2), entry.group(3)
+	if name in ("frappe-charts",) and subprocess.run(
+		["npm", "view", f"{name}@{version}", "version"], capture_output=True, text=True
+	).stdout.strip() != version:
+		lock = lock.replace(entry.group(0), "\n")
+open("yarn.lock", "w").write(lock)
 PY
 			if ! git diff --quiet; then
-				git -c user.name=crm_app -c user.email=crm_app@localhost commit --quiet -am "air-datepicker from npm"
+				git -c user.name=crm_app -c user.email=crm_app@localhost commit --quiet -am "JavaScript packages from npm"
 			fi
 		)
 	else
@@ -130,6 +138,11 @@ else
 	CONSTRAINTS="$DEV_SRC/constraints-frappe.txt"
 fi
 say "pins: ${CONSTRAINTS#"$ROOT"/}"
+# v16 also depends on mysqlclient, which PyPI has only as source for Linux: it builds against libmariadb
+if grep -q '"mysqlclient' "$FRAPPE_SRC/pyproject.toml" 2>/dev/null &&
+	! { have pkg-config && have cc && pkg-config --exists libmariadb; }; then
+	apt_install pkg-config build-essential libmariadb-dev
+fi
 # this Frappe's own Python and Node.js ranges (pyproject's requires-python, package.json's engines)
 "$PYTHON" - "$FRAPPE_SRC" <<'PY' || die "this Python or Node.js cannot run the Frappe in $FRAPPE_SRC (above)"
 import json, platform, re, subprocess, sys

@@ -21,13 +21,6 @@ from tests.users import make_user
 OVERDUE_DUE_DATE = "2026-02-10"
 
 
-@pytest.fixture(autouse=True)
-def rollback():
-	yield
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-
-
 def make_outgoing_account() -> str:
 	"""A default outgoing Email Account (its SMTP server is never reached: emails stay in the queue)."""
 	account = frappe.get_doc(

@@ -18,13 +18,6 @@ from tests.users import make_user
 MEMBER, LOG = "Customer Segment Member", "Customer Segment Log"
 
 
-@pytest.fixture(autouse=True)
-def rollback():
-	yield
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-
-
 @pytest.fixture
 def data():
 	"""Six customers under one group: two leaves, two territories, balances from real invoices, one frozen,

@@ -6,17 +6,10 @@ from frappe import _
 
 from crm_app.api.arguments import InvalidArgumentError, require_permission, strict_arguments
 from crm_app.customers import mailings
-from crm_app.input_checks import ensure_exists, parse_date
+from crm_app.input_checks import ensure_exists, parse_date, permitted_doc
 from crm_app.receivables import statements
 
 MAILING = mailings.MAILING
-
-
-def _mailing(name: str, ptype: str):
-	ensure_exists(MAILING, name)
-	mailing = frappe.get_doc(MAILING, name)
-	mailing.check_permission(ptype)
-	return mailing
 
 
 def _download(filename: str, content, content_type: str | None = None) -> None:
@@ -29,7 +22,7 @@ def _download(filename: str, content, content_type: str | None = None) -> None:
 @strict_arguments
 def get_recipients(mailing: str) -> dict:
 	"""Fill the recipients from the segment or group as it stands (unticked customers stay unticked)."""
-	doc = _mailing(mailing, "write")
+	doc = permitted_doc(MAILING, mailing, "write")
 	mailings.check(doc)
 	counts = mailings.get_recipients(doc)
 	doc.save()
@@ -40,7 +33,7 @@ def get_recipients(mailing: str) -> dict:
 @strict_arguments
 def send_mailing(mailing: str) -> dict:
 	"""Send the mailing to its ticked recipients, in the background."""
-	doc = _mailing(mailing, "write")
+	doc = permitted_doc(MAILING, mailing, "write")
 	job_id = mailings.enqueue_send(doc.name)
 	return {"job_id": job_id, "status": "Queued"}
 
@@ -49,7 +42,7 @@ def send_mailing(mailing: str) -> dict:
 @strict_arguments
 def preview_mailing(mailing: str, customer: str | None = None) -> dict:
 	"""What one recipient (the first ticked one, or the customer named) would get."""
-	doc = _mailing(mailing, "read")
+	doc = permitted_doc(MAILING, mailing, "read")
 	if customer:
 		ensure_exists("Customer", customer)
 	mailings.check(doc)
@@ -73,10 +66,9 @@ def preview_mailing(mailing: str, customer: str | None = None) -> dict:
 @strict_arguments
 def statement_pdf(customer: str, company: str, from_date: str, to_date: str):
 	"""A customer's statement of account as a PDF download, in the customer's language."""
-	ensure_exists("Customer", customer)
+	permitted_doc("Customer", customer)
 	ensure_exists("Company", company)
 	from_date, to_date = parse_date(from_date, _("From Date")), parse_date(to_date, _("To Date"))
-	frappe.get_doc("Customer", customer).check_permission("read")
 	require_permission("Customer Ledger Entry", "read")
 	_download(
 		statements.statement_filename(customer, to_date),
@@ -91,15 +83,13 @@ def export_contacts(customer_segment: str | None = None, customer_group: str | N
 	"""The contacts of a segment's members or of a group subtree's customers, as CSV (only customers the
 	user may read)."""
 	if customer_segment:
-		ensure_exists("Customer Segment", customer_segment)
+		permitted_doc("Customer Segment", customer_segment)
 	if customer_group:
 		ensure_exists("Customer Group", customer_group)
 	if bool(customer_segment) == bool(customer_group):
 		frappe.throw(
 			_("Choose a Customer Segment or a Customer Group (one of the two)"), InvalidArgumentError
 		)
-	if customer_segment:
-		frappe.get_doc("Customer Segment", customer_segment).check_permission("read")
 	audience = frappe._dict(customer_segment=customer_segment, customer_group=customer_group)
 	require_permission("Contact", "read")
 	content = mailings.export_contacts(mailings.target_customers(audience))

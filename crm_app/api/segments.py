@@ -11,16 +11,9 @@ from crm_app.api.arguments import (
 	strict_arguments,
 )
 from crm_app.customers import segment_members
-from crm_app.input_checks import ensure_exists
+from crm_app.input_checks import ensure_exists, permitted_doc
 
 SEGMENT = segment_members.SEGMENT
-
-
-def _segment(name: str, ptype: str):
-	ensure_exists(SEGMENT, name)
-	segment = frappe.get_doc(SEGMENT, name)
-	segment.check_permission(ptype)
-	return segment
 
 
 @frappe.whitelist()
@@ -34,7 +27,7 @@ def preview_segment(
 	"""The dry run: who the rules would bring in and take out. Rules, match and company sent (a change not
 	saved yet) replace the saved segment's; a segment not saved yet is given by its rules alone."""
 	if segment:
-		doc = _segment(segment, "read").as_dict()
+		doc = permitted_doc(SEGMENT, segment, "read").as_dict()
 	else:
 		require_permission(SEGMENT, "read")
 		doc = frappe._dict(name=None, rules=[], match="All", company=None)
@@ -59,7 +52,7 @@ def preview_segment(
 def refresh_segment(segment: str) -> dict:
 	"""Bring the members in line with the rules now; for a segment that does not follow its rules by
 	itself, take in what they propose."""
-	_segment(segment, "write")
+	permitted_doc(SEGMENT, segment, "write")
 	return segment_members.refresh(segment, proposal=True)
 
 
@@ -67,7 +60,7 @@ def refresh_segment(segment: str) -> dict:
 @strict_arguments
 def add_members(segment: str, customers: str | list[str]) -> dict:
 	"""Add customers by hand (a name or a JSON list of names): they stay whatever the rules say."""
-	_segment(segment, "write")
+	permitted_doc(SEGMENT, segment, "write")
 	names = readable_customers(customers)
 	return {"added": segment_members.add_members(segment, names)}
 
@@ -76,6 +69,6 @@ def add_members(segment: str, customers: str | list[str]) -> dict:
 @strict_arguments
 def remove_members(segment: str, customers: str | list[str]) -> dict:
 	"""Remove customers by hand; in a segment that adds and removes automatically the removal sticks."""
-	_segment(segment, "write")
+	permitted_doc(SEGMENT, segment, "write")
 	names = readable_customers(customers)
 	return {"removed": segment_members.remove_members(segment, names)}
