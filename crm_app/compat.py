@@ -20,6 +20,12 @@ def integration_test_case() -> type:
 	return IntegrationTestCase
 
 
+def no_objection() -> bool | None:
+	"""What a has_permission hook returns to leave a document to the roles' rules: v15 reads None as "no
+	opinion" (True would also skip the other apps' hooks), v16 reads None as a refusal."""
+	return True if int(frappe.__version__.split(".")[0]) >= 16 else None
+
+
 def frappe_rebuild_tree(doctype: str) -> None:
 	"""Frappe's own rebuild of a tree's lft/rgt: v15 also takes the parent field, v16 reads it from the meta."""
 	from frappe.utils.nestedset import rebuild_tree

@@ -20,7 +20,8 @@ from frappe.utils import cint, escape_html
 
 # Column sizes MariaDB enforces (text columns count bytes, varchar counts characters)
 TEXT_BYTES = {"text": 65535, "mediumtext": 16777215, "longtext": 4294967295}
-INT_RANGE = {"int": 2**31 - 1, "bigint": 2**63 - 1, "smallint": 2**15 - 1}
+# v16 stores a Check as tinyint, v15 as int(1)
+INT_RANGE = {"int": 2**31 - 1, "bigint": 2**63 - 1, "smallint": 2**15 - 1, "tinyint": 2**7 - 1}
 
 DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DATETIME = re.compile(
@@ -181,7 +182,7 @@ def check_value(df, value, label: str, column: tuple) -> None:
 		length = len(str(value).encode("utf-8"))
 		if length > TEXT_BYTES[column_type]:
 			_too_long(label, length, TEXT_BYTES[column_type], _("bytes"))
-	elif column_type in ("decimal", "int", "bigint", "smallint"):
+	elif column_type in ("decimal", *INT_RANGE):
 		number = as_number(value, label)
 		if column_type == "decimal":
 			precision, scale = (cint(part) for part in (size or "21,9").split(","))

@@ -12,6 +12,8 @@ another territory takes its documents along.
 import frappe
 from frappe.model.db_query import DatabaseQuery
 
+from crm_app.compat import no_objection
+
 # the field of each doctype that names its customer (a Payment Entry's party when party_type is Customer)
 CUSTOMER_FIELD = {
 	"Sales Invoice": "customer",
@@ -69,7 +71,7 @@ def has_customer_permission(doc, ptype=None, user=None) -> bool | None:
 	"""A user restricted by segments reads and changes only their members (a new customer excepted)."""
 	segments = restricting_segments(user or frappe.session.user)
 	if not segments or doc.is_new():
-		return None
+		return no_objection()
 	return bool(
 		frappe.db.exists(
 			"Customer Segment Member", {"customer": doc.name, "status": "Member", "segment": ("in", segments)}
@@ -124,12 +126,12 @@ def ledger_entry_conditions(user=None) -> str:
 
 
 def has_customer_document_permission(doc, ptype=None, user=None) -> bool | None:
-	"""One document: its customer must be one the user may read (None: Frappe's own rules decide)."""
+	"""One document: its customer must be one the user may read (else Frappe's own rules decide)."""
 	field = CUSTOMER_FIELD[doc.doctype]
 	customer = doc.get(field)
 	if not customer or (doc.doctype == "Payment Entry" and doc.get("party_type") != "Customer"):
-		return None
+		return no_objection()
 	user = user or frappe.session.user
 	if not permitted_customers_query(user):
-		return None
+		return no_objection()
 	return bool(frappe.has_permission("Customer", "read", doc=customer, user=user))

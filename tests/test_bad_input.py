@@ -794,7 +794,8 @@ def test_malformed_json_bodies(admin_session, server_url):
 	assert response.status_code == 417 and response.json()["exc_type"] == "MalformedJSONError"
 	response = admin_session.post(resource, data="{not json", headers={"Content-Type": "application/json"})
 	if response.status_code >= 500:
-		assert "make_form_dict" in response.text
+		# v15 answers with its traceback, v16 with the exception's type only
+		assert "make_form_dict" in response.text or "JSONDecodeError" in response.text
 		pytest.xfail("Frappe core: malformed application/json body is a 500 before app code (frappe#34167)")
 	assert 400 <= response.status_code < 500
 

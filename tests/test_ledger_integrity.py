@@ -10,7 +10,7 @@ import time
 import frappe
 import pytest
 import requests
-from frappe.utils.background_jobs import get_queue
+from frappe.utils.background_jobs import create_job_id, get_queue
 from frappe.utils.nestedset import get_root_of
 from frappe.utils.password import update_password
 from rq.job import Job, JobStatus
@@ -464,11 +464,8 @@ def test_a_summary_rebuild_and_a_posting_under_way_both_complete(data):
 
 
 def recount_jobs() -> list[str]:
-	return [
-		job_id
-		for job_id in get_queue("long").get_job_ids()
-		if f"{SITE}::" in job_id and "target_actuals" in job_id
-	]
+	prefix = create_job_id(actuals.RECOUNT_JOB)  # the site's namespace, written as this Frappe writes it
+	return [job_id for job_id in get_queue("long").get_job_ids() if job_id.startswith(prefix)]
 
 
 def drop_jobs(job_ids) -> None:
