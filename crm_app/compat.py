@@ -3,8 +3,10 @@
 Everything else imports from here instead of testing versions itself.
 """
 
+import functools
 import inspect
 import os
+import threading
 
 import frappe
 
@@ -53,3 +55,29 @@ def desk_prefix() -> str:
 def desk_url(route: str) -> str:
 	"""A desk path for a route such as `customer-group/view/tree` or `crm`."""
 	return f"{desk_prefix()}/{route.lstrip('/')}"
+
+
+def report_refusals_stay_live(report: str):
+	"""For a script report's execute: Frappe 15.x starts a timer that marks the report as a background
+	("prepared") report 15 s later unless execute returns; a refused filter raises, the timer ran on, and
+	the report became a background report for everyone. v16 cancels it itself; here it is cancelled on the
+	way out of a refusal."""
+
+	def decorate(execute):
+		@functools.wraps(execute)
+		def checked(filters=None):
+			try:
+				return execute(filters)
+			except Exception:
+				for thread in threading.enumerate():
+					if (
+						isinstance(thread, threading.Timer)
+						and getattr(thread.function, "__name__", "") == "enable_prepared_report"
+						and thread.kwargs.get("report") == report
+					):
+						thread.cancel()
+				raise
+
+		return checked
+
+	return decorate

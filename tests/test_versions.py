@@ -4,10 +4,12 @@ the rules that keep the app installable on v16 whatever the version here."""
 import importlib
 import inspect
 import pkgutil
+import threading
 import unittest
 import warnings
 
 import frappe
+import pytest
 
 import crm_app
 from crm_app import compat, hooks
@@ -72,3 +74,25 @@ def test_the_doctype_tests_base_class_is_not_a_deprecated_one():
 		warnings.simplefilter("always")
 		Probe("test_nothing")
 	assert not [w for w in caught if issubclass(w.category, DeprecationWarning)]
+
+
+@pytest.mark.parametrize(
+	"report",
+	["Customer Group Statistics", "Customer Group Trends", "Sales Target Variance", "Sales Target Invoices"],
+)
+def test_a_refused_report_run_leaves_no_timer_to_make_it_a_background_report(report):
+	# Frappe 15.x marks a report as prepared 15 s after a run that has not returned, even a refused one
+	from frappe.desk.query_report import run
+
+	with pytest.raises(frappe.ValidationError):
+		run(report, filters={"fiscal_year": "no such year", "sales_target": "no such target"})
+	timers = [
+		thread
+		for thread in threading.enumerate()
+		if isinstance(thread, threading.Timer)
+		and getattr(thread.function, "__name__", "") == "enable_prepared_report"
+		and thread.kwargs.get("report") == report
+		and not thread.finished.is_set()
+	]
+	assert timers == []
+	assert not frappe.db.get_value("Report", report, "prepared_report")

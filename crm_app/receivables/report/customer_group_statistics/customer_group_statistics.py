@@ -7,8 +7,10 @@ from frappe.utils import formatdate
 from frappe.utils.nestedset import get_root_of
 
 from crm_app.api.receivables import get_statistics
+from crm_app.compat import report_refusals_stay_live
 
 
+@report_refusals_stay_live("Customer Group Statistics")
 def execute(filters=None):
 	"""Sage's customer group statistics: per movement, the count and amount for the fiscal year and
 	the amount of each period; for a customer when one is chosen."""

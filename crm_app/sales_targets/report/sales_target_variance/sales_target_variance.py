@@ -6,8 +6,10 @@ from frappe import _
 from frappe.utils import formatdate
 
 from crm_app.api.sales_targets import get_target_vs_actual
+from crm_app.compat import report_refusals_stay_live
 
 
+@report_refusals_stay_live("Sales Target Variance")
 def execute(filters=None):
 	"""Target against actual per Sales Target node and period, rolled up along the tree."""
 	filters = frappe._dict(filters or {})
