@@ -22,10 +22,10 @@ def integration_test_case() -> type:
 	return IntegrationTestCase
 
 
-def no_objection() -> bool | None:
-	"""What a has_permission hook returns to leave a document to the roles' rules: v15 reads None as "no
-	opinion" (True would also skip the other apps' hooks), v16 reads None as a refusal."""
-	return True if int(frappe.__version__.split(".")[0]) >= 16 else None
+# What a has_permission hook returns to leave a document to the roles' rules: v15 reads None as "no
+# opinion" (True would also skip the other apps' hooks), v16 reads None as a refusal. Hooks run on every
+# permission check: decided once.
+NO_OBJECTION = True if int(frappe.__version__.split(".")[0]) >= 16 else None
 
 
 def frappe_rebuild_tree(doctype: str) -> None:
@@ -57,27 +57,33 @@ def desk_url(route: str) -> str:
 	return f"{desk_prefix()}/{route.lstrip('/')}"
 
 
-def report_refusals_stay_live(report: str):
+def prepared_report_timers(report_module: str) -> list[threading.Timer]:
+	"""Frappe 15.x's pending timers that will mark a report as a background ("prepared") report, the report
+	named by its module (a standard report's module is its scrubbed name)."""
+	return [
+		thread
+		for thread in threading.enumerate()
+		if isinstance(thread, threading.Timer)
+		and getattr(thread.function, "__name__", "") == "enable_prepared_report"
+		and frappe.scrub(thread.kwargs.get("report") or "") == report_module
+		and not thread.finished.is_set()
+	]
+
+
+def report_refusals_stay_live(execute):
 	"""For a script report's execute: Frappe 15.x starts a timer that marks the report as a background
-	("prepared") report 15 s later unless execute returns; a refused filter raises, the timer ran on, and
-	the report became a background report for everyone. v16 cancels it itself; here it is cancelled on the
-	way out of a refusal."""
+	report 15 s later unless execute returns; a refused filter raises, the timer ran on, and the report
+	became a background report for everyone. v16 cancels it itself; here it is cancelled on the way out
+	of a refusal."""
+	report_module = execute.__module__.rsplit(".", 1)[-1]
 
-	def decorate(execute):
-		@functools.wraps(execute)
-		def checked(filters=None):
-			try:
-				return execute(filters)
-			except Exception:
-				for thread in threading.enumerate():
-					if (
-						isinstance(thread, threading.Timer)
-						and getattr(thread.function, "__name__", "") == "enable_prepared_report"
-						and thread.kwargs.get("report") == report
-					):
-						thread.cancel()
-				raise
+	@functools.wraps(execute)
+	def checked(filters=None):
+		try:
+			return execute(filters)
+		except Exception:
+			for timer in prepared_report_timers(report_module):
+				timer.cancel()
+			raise
 
-		return checked
-
-	return decorate
+	return checked

@@ -12,7 +12,7 @@ another territory takes its documents along.
 import frappe
 from frappe.model.db_query import DatabaseQuery
 
-from crm_app.compat import no_objection
+from crm_app.compat import NO_OBJECTION
 
 # the field of each doctype that names its customer (a Payment Entry's party when party_type is Customer)
 CUSTOMER_FIELD = {
@@ -71,7 +71,7 @@ def has_customer_permission(doc, ptype=None, user=None) -> bool | None:
 	"""A user restricted by segments reads and changes only their members (a new customer excepted)."""
 	segments = restricting_segments(user or frappe.session.user)
 	if not segments or doc.is_new():
-		return no_objection()
+		return NO_OBJECTION
 	return bool(
 		frappe.db.exists(
 			"Customer Segment Member", {"customer": doc.name, "status": "Member", "segment": ("in", segments)}
@@ -130,8 +130,8 @@ def has_customer_document_permission(doc, ptype=None, user=None) -> bool | None:
 	field = CUSTOMER_FIELD[doc.doctype]
 	customer = doc.get(field)
 	if not customer or (doc.doctype == "Payment Entry" and doc.get("party_type") != "Customer"):
-		return no_objection()
+		return NO_OBJECTION
 	user = user or frappe.session.user
 	if not permitted_customers_query(user):
-		return no_objection()
+		return NO_OBJECTION
 	return bool(frappe.has_permission("Customer", "read", doc=customer, user=user))

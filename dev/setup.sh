@@ -109,11 +109,12 @@ import re, subprocess
 lock = open("yarn.lock").read()
 lock = re.sub(r'\n"?air-datepicker@[^\n]*github[^\n]*\n(  [^\n]*\n)*', "\n", lock)
 # a locked version npm no longer serves (v16's frappe-charts 2.0.0-rc26) is resolved again within its range
-for entry in re.finditer(r'\n("?([@\w./-]+)@[^\n]*):\n  version "([^"]+)"\n  resolved "[^"]*registry[^"]*"[^\n]*\n(  [^\n]*\n)*', lock):
-	name, version = entry.group(2), entry.group(3)
-	if name in ("frappe-charts",) and subprocess.run(
-		["npm", "view", f"{name}@{version}", "version"], capture_output=True, text=True
-	).stdout.strip() != version:
+for name in ("frappe-charts",):
+	entry = re.search(rf'\n"?{re.escape(name)}@[^\n]*:\n  version "([^"]+)"\n(  [^\n]*\n)*', lock)
+	served = entry and subprocess.run(
+		["npm", "view", f"{name}@{entry.group(1)}", "version"], capture_output=True, text=True
+	).stdout.strip()
+	if entry and served != entry.group(1):
 		lock = lock.replace(entry.group(0), "\n")
 open("yarn.lock", "w").write(lock)
 PY

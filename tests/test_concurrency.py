@@ -19,6 +19,7 @@ from frappe.utils.password import update_password
 from crm_app.receivables.ledger import balance
 from crm_app.trees import parent_field_of
 from tests.receivables import invoice, purge, purge_masters, setup_customer
+from tests.segments import make_group_segment
 from tests.trees import NAME_FIELD, assert_tree_valid, make_node, unique
 from tests.users import make_user, remove_user
 
@@ -378,14 +379,7 @@ def test_customers_changing_while_their_segment_refreshes_end_up_exactly_where_t
 		.name
 		for i in range(12)
 	]
-	segment = frappe.get_doc(
-		{
-			"doctype": "Customer Segment",
-			"segment_name": unique("Moving segment"),
-			"auto_update": 1,
-			"rules": [{"field": "customer_group", "operator": "equals", "value": inside}],
-		}
-	).insert()
+	segment = make_group_segment("Moving segment", inside)
 	frappe.db.commit()
 	try:
 

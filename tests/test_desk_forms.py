@@ -7,6 +7,7 @@ import pytest
 from tests import test_desk
 from tests.fixtures import make_price_list
 from tests.receivables import invoice, purge, purge_masters, setup_customer
+from tests.segments import make_group_segment
 from tests.test_desk import ARTIFACTS, DESK, is_realtime_noise
 
 desk_page = test_desk.desk_page  # the fixture: a desk logged in as Administrator
@@ -187,15 +188,7 @@ def test_the_customer_list_exports_what_its_filters_show(desk_page, server_url):
 
 def test_the_segment_form_shows_its_rules_dry_run_and_leads_to_a_mailing(desk_page, server_url, sold):
 	frappe.db.set_value("Customer", sold.customer, "email_id", "desk-segment@crm-app.test")
-	segment = frappe.get_doc(
-		{
-			"doctype": "Customer Segment",
-			"segment_name": f"Desk segment {frappe.generate_hash(length=6)}",
-			"auto_update": 0,
-			"company": sold.company,
-			"rules": [{"field": "customer_group", "operator": "equals", "value": sold.group}],
-		}
-	).insert()
+	segment = make_group_segment("Desk segment", sold.group, auto=0, company=sold.company)
 	frappe.db.commit()
 	mailing = None
 	try:

@@ -15,6 +15,7 @@ from crm_app.customers.segment_members import SegmentInUseError
 from crm_app.receivables import statements
 from tests.fixtures import make_company, make_customer, make_group_chain
 from tests.receivables import invoice, make_item, payment
+from tests.segments import make_group_segment
 from tests.trees import make_node, unique
 from tests.users import make_user
 
@@ -75,15 +76,7 @@ def data():
 	payment(fr, company, 300, [(invoices.fr_old.name, 300)], posting_date="2026-02-15")
 	payment(en, company, 150, [(invoices.en_overdue.name, 150)], posting_date="2026-02-15")
 	payment(paid_up, company, 70, [(invoices.paid.name, 70)], posting_date="2026-02-15")
-	segment = frappe.get_doc(
-		{
-			"doctype": "Customer Segment",
-			"segment_name": unique("Mailing segment"),
-			"auto_update": 1,
-			"company": company,
-			"rules": [{"field": "customer_group", "operator": "in subtree of", "value": top}],
-		}
-	).insert()
+	segment = make_group_segment("Mailing segment", top, "in subtree of", company=company)
 	return frappe._dict(
 		company=company,
 		top=top,
@@ -446,15 +439,7 @@ def test_over_rest_as_each_role(server_url):
 	outside = make_customer(other_group).name
 	overdue = due_on(invoice(late, company, item, rate=90, posting_date="2026-02-01"), OVERDUE_DUE_DATE)
 	other = invoice(outside, company, item, rate=10)
-	segment = frappe.get_doc(
-		{
-			"doctype": "Customer Segment",
-			"segment_name": unique("REST mailing segment"),
-			"auto_update": 1,
-			"company": company,
-			"rules": [{"field": "customer_group", "operator": "equals", "value": group}],
-		}
-	).insert()
+	segment = make_group_segment("REST mailing segment", group, company=company)
 	restricted_role = frappe.get_doc(
 		{"doctype": "Role", "role_name": unique("Key Accounts"), "desk_access": 1}
 	).insert()

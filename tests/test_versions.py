@@ -86,13 +86,5 @@ def test_a_refused_report_run_leaves_no_timer_to_make_it_a_background_report(rep
 
 	with pytest.raises(frappe.ValidationError):
 		run(report, filters={"fiscal_year": "no such year", "sales_target": "no such target"})
-	timers = [
-		thread
-		for thread in threading.enumerate()
-		if isinstance(thread, threading.Timer)
-		and getattr(thread.function, "__name__", "") == "enable_prepared_report"
-		and thread.kwargs.get("report") == report
-		and not thread.finished.is_set()
-	]
-	assert timers == []
+	assert compat.prepared_report_timers(frappe.scrub(report)) == []
 	assert not frappe.db.get_value("Report", report, "prepared_report")

@@ -10,7 +10,7 @@ from crm_app.api.receivables import get_statistics
 from crm_app.compat import report_refusals_stay_live
 
 
-@report_refusals_stay_live("Customer Group Statistics")
+@report_refusals_stay_live
 def execute(filters=None):
 	"""Sage's customer group statistics: per movement, the count and amount for the fiscal year and
 	the amount of each period; for a customer when one is chosen."""

@@ -9,7 +9,7 @@ from crm_app.api.receivables import get_group_trends
 from crm_app.compat import report_refusals_stay_live
 
 
-@report_refusals_stay_live("Customer Group Trends")
+@report_refusals_stay_live
 def execute(filters=None):
 	"""Net sales (invoices less credit notes) of each child group of a parent, period by period."""
 	filters = frappe._dict(filters or {})

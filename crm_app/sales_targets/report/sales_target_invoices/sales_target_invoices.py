@@ -8,7 +8,7 @@ from crm_app.api.sales_targets import get_target_invoice_lines
 from crm_app.compat import report_refusals_stay_live
 
 
-@report_refusals_stay_live("Sales Target Invoices")
+@report_refusals_stay_live
 def execute(filters=None):
 	"""The submitted invoice lines (credit notes negative) that count for a sales target between two dates."""
 	filters = frappe._dict(filters or {})

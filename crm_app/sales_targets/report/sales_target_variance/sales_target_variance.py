@@ -9,7 +9,7 @@ from crm_app.api.sales_targets import get_target_vs_actual
 from crm_app.compat import report_refusals_stay_live
 
 
-@report_refusals_stay_live("Sales Target Variance")
+@report_refusals_stay_live
 def execute(filters=None):
 	"""Target against actual per Sales Target node and period, rolled up along the tree."""
 	filters = frappe._dict(filters or {})
