@@ -8,3 +8,4 @@ import "./breadcrumbs";
 import "./workspace";
 import "./customer_status";
 import "./mailings";
+import "./onboarding_tour_guard";
