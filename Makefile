@@ -19,6 +19,8 @@ format:
 	.bench/tools/bin/ruff format .
 	.bench/tools/bin/ruff check --fix .
 
-# Removes the bench, its tools and caches (the sites' databases are dropped and remade by the next setup).
+# Removes the bench, its tools and caches and its MariaDB admin account (the sites' databases are dropped
+# and remade by the next setup).
 clean:
+	-bash -c 'source dev/config.sh && drop_db_admin'
 	rm -rf .bench test-artifacts

@@ -16,7 +16,9 @@ REDIS_URL=${CRM_REDIS_URL:-redis://127.0.0.1:6379}
 HTTP_HOST=${CRM_HOST:-127.0.0.1}
 HTTP_PORT=${CRM_PORT:-8000}
 ADMIN_PASSWORD=${CRM_ADMIN_PASSWORD:-admin}
-DB_ADMIN_USER=${CRM_DB_ADMIN_USER:-crm_app_dbadmin}  # MariaDB account that creates and drops the sites' databases
+# MariaDB account that creates and drops the sites' databases: one per bench folder, since each keeps its own
+# password (benches sharing one account reset each other's password while creating sites)
+DB_ADMIN_USER=${CRM_DB_ADMIN_USER:-crm_app_dbadmin_$(printf '%s' "$DEV_DIR" | sha1sum | cut -c1-8)}
 FRAPPE_BRANCH=${FRAPPE_BRANCH:-version-15}     # with FRAPPE_GIT: take Frappe from that git remote instead
 YARN_VERSION=1.22.22
 PYTHON=${PYTHON:-python3}
@@ -95,6 +97,11 @@ ensure_db_admin() {
 			grant all privileges on *.* to '$DB_ADMIN_USER'@'$host' with grant option;"
 	done
 	admin_sql "select 1" >/dev/null || die "cannot log in as $DB_ADMIN_USER"
+}
+
+drop_db_admin() {
+	local host
+	for host in localhost 127.0.0.1; do root_sql "drop user if exists '$DB_ADMIN_USER'@'$host'"; done
 }
 
 hash_files() {
