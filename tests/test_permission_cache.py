@@ -128,7 +128,7 @@ def test_readers_running_while_a_restriction_changes_never_read_outside_the_memb
 		if any(sent < ended for sent, _, _ in changes[len(answered) :]):
 			continue  # a change was under way during this read: either answer is right
 		expected["restricted" if answered[-1][2] else "unrestricted"].append(seen)
-	# enough reads on each side of every change for the test to mean something
+	# enough reads in both states for the test to mean something
 	assert min(len(expected["restricted"]), len(expected["unrestricted"])) >= READERS, {
 		key: len(value) for key, value in expected.items()
 	}
