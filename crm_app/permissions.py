@@ -25,27 +25,21 @@ CUSTOMER_FIELD = {
 
 # roles that manage segments are never restricted by one (they could not see what they restrict)
 SEGMENT_MANAGER_ROLES = {"System Manager", "CRM Manager"}
-_RESTRICTIONS_KEY = "crm_app:segment_restrictions"
 
 
 def _restrictions() -> dict[str, list[str]]:
-	"""Role -> the segments restricting it, cached until a segment changes."""
+	"""Role -> the segments restricting it, read in the caller's own transaction at each check.
 
-	def read():
-		restrictions = {}
-		for row in frappe.get_all(
-			"Customer Segment", filters={"restrict_role": ("is", "set")}, fields=["name", "restrict_role"]
-		):
-			restrictions.setdefault(row.restrict_role, []).append(row.name)
-		return restrictions
-
-	return frappe.cache.get_value(_RESTRICTIONS_KEY, generator=read)
-
-
-def clear_restrictions_cache() -> None:
-	frappe.cache.delete_value(_RESTRICTIONS_KEY)
-	# a request reading between now and the commit would cache the old restrictions again
-	frappe.db.after_commit.add(lambda: frappe.cache.delete_value(_RESTRICTIONS_KEY))
+	Not cached on purpose: a shared cache emptied when a segment changes is filled again by any request whose
+	snapshot predates the change's commit (MariaDB repeatable read), and the restricted users would then read
+	every customer until the next change. Read here, the restrictions agree with the members read in the same
+	snapshot, and cost about as much as a Redis round trip (benchmarks/permission_cache.py)."""
+	restrictions = {}
+	for name, role in frappe.db.sql(
+		"select name, restrict_role from `tabCustomer Segment` where restrict_role != ''"
+	):
+		restrictions.setdefault(role, []).append(name)
+	return restrictions
 
 
 def restricting_segments(user: str) -> list[str]:

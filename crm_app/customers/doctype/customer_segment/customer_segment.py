@@ -6,7 +6,6 @@ from frappe.model.document import Document
 
 from crm_app.customers import segment_members
 from crm_app.customers.segment_rules import compile_rules
-from crm_app.permissions import clear_restrictions_cache
 
 
 class CustomerSegment(Document):
@@ -35,8 +34,6 @@ class CustomerSegment(Document):
 		compile_rules(self.rules, self.match, self.company)  # refuses an unknown field, operator or value
 
 	def on_update(self):
-		if self.has_value_changed("restrict_role"):
-			clear_restrictions_cache()
 		if self.auto_update:
 			segment_members.refresh(self.name)
 			# the response and the form show the count the refresh wrote
@@ -46,9 +43,5 @@ class CustomerSegment(Document):
 
 	def on_trash(self):
 		segment_members.refuse_delete_in_use(self)
-		clear_restrictions_cache()
 		# the members go with the segment; its history (Customer Segment Log) stays
 		frappe.db.delete(segment_members.MEMBER, {"segment": self.name})
-
-	def after_rename(self, old, new, merge=False):
-		clear_restrictions_cache()
