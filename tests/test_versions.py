@@ -7,8 +7,6 @@ import json
 import pkgutil
 import re
 import time
-import unittest
-import warnings
 
 import frappe
 import pytest
@@ -79,21 +77,6 @@ def test_frappes_rebuild_is_called_the_way_this_frappe_takes_it():
 	frappe.db.set_value("Territory", root, {"lft": 0, "rgt": 0}, update_modified=False)
 	compat.frappe_rebuild_tree("Territory")
 	assert frappe.db.get_value("Territory", root, ["lft", "rgt"]) == before
-
-
-def test_the_doctype_tests_base_class_is_not_a_deprecated_one():
-	# v16 warns on every FrappeTestCase made (to be removed in v17); v15 has only that one
-	base = compat.integration_test_case()
-	assert issubclass(base, unittest.TestCase)
-
-	class Probe(base):
-		def test_nothing(self):
-			pass
-
-	with warnings.catch_warnings(record=True) as caught:
-		warnings.simplefilter("always")
-		Probe("test_nothing")
-	assert not [w for w in caught if issubclass(w.category, DeprecationWarning)]
 
 
 REPORTS = [
