@@ -4,9 +4,9 @@ NestedSet writes, in the same run, on the test site.
 
     .bench/frappe-bench/env/bin/python benchmarks/concurrent_writes.py [--sessions 8] [--ops 30]
 
-Each side gets its own gunicorn (2 workers x 4 threads, as `make serve`); the stock side runs with
-CRM_BENCHMARK_STOCK_NESTEDSET=1 (crm_app.trees.StockTreeNode). Prints ops/s, p50/p95 latency, 2xx/4xx/5xx
-counts and whether each tree is still exact afterwards.
+Each side gets its own gunicorn (2 workers x 4 threads, as `make serve`); the stock side serves
+`benchmarks/stock_nestedset_wsgi.py`, which puts the controllers on Frappe's NestedSet. Prints ops/s,
+p50/p95 latency, 2xx/4xx/5xx counts and whether each tree is still exact afterwards.
 """
 
 import argparse
@@ -41,8 +41,6 @@ TREES = ["Customer Group", "Territory"]
 def start_server(stock: bool):
 	port = _free_port()
 	env = {**os.environ, "CRM_DEFAULT_SITE": SITE}
-	if stock:
-		env["CRM_BENCHMARK_STOCK_NESTEDSET"] = "1"
 	process = subprocess.Popen(
 		[
 			str(Path(sys.executable).parent / "gunicorn"),
@@ -55,8 +53,8 @@ def start_server(stock: bool):
 			"--timeout",
 			"120",
 			"--pythonpath",
-			str(REPO / "dev"),
-			"wsgi:application",
+			f"{REPO / 'dev'},{REPO / 'benchmarks'}",
+			"stock_nestedset_wsgi:application" if stock else "wsgi:application",
 		],
 		cwd=SITES_PATH,
 		env=env,

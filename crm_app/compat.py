@@ -13,15 +13,6 @@ import frappe
 # hooks.py imports this module: what it needs of Frappe beyond `frappe` is imported where it is used
 
 
-def integration_test_case() -> type:
-	"""The base class of tests on a site: v16 names it IntegrationTestCase and deprecates FrappeTestCase."""
-	try:
-		from frappe.tests import IntegrationTestCase
-	except ImportError:
-		from frappe.tests.utils import FrappeTestCase as IntegrationTestCase
-	return IntegrationTestCase
-
-
 # What a has_permission hook returns to leave a document to the roles' rules: v15 reads None as "no
 # opinion" (True would also skip the other apps' hooks), v16 reads None as a refusal. Hooks run on every
 # permission check: decided once.

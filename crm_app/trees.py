@@ -6,8 +6,6 @@ run before anything is written, so a refused change leaves the tree as it was. T
 can apply the same rules to rows that are not documents.
 """
 
-import os
-
 import frappe
 from frappe import _
 from frappe.utils.nestedset import (
@@ -200,20 +198,6 @@ class TreeNode(NestedSet):
 	def before_rename(self, old_name, new_name, merge=False):
 		lock_tree(self.doctype)  # the children's parent links change with the name
 		super().before_rename(old_name, new_name, merge)
-
-
-class StockTreeNode(NestedSet):
-	"""Frappe's own NestedSet writes (no tree lock, update_nsm on stale values) with the same checks:
-	only `benchmarks/concurrent_writes.py` uses it, to measure the stock way in the same run."""
-
-	single_root = True
-
-	def before_insert(self):
-		pass
-
-
-if os.environ.get("CRM_BENCHMARK_STOCK_NESTEDSET"):
-	TreeNode = StockTreeNode  # the benchmark's server only: the controllers import TreeNode
 
 
 def keep_tree_fields(doc) -> None:

@@ -362,7 +362,7 @@ def test_customers_changing_while_their_segment_refreshes_end_up_exactly_where_t
 	fails (a customer save never waits for a refresh: no deadlock), and once the background jobs have run,
 	the members are exactly the customers the rules select, counted right, with a history that alternates
 	joins and leaves."""
-	from tests.test_import import bench_worker
+	from tests.workers import bench_worker
 
 	top = sandbox_top("Customer Group")
 	inside = make_node("Customer Group", unique("Inside"), top).name

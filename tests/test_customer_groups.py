@@ -119,15 +119,51 @@ def test_apply_writes_the_group_and_the_chosen_overrides_with_a_trace():
 	assert frappe.db.exists("Comment", {"reference_doctype": "Customer Group", "reference_name": middle})
 
 
-def test_large_sets_go_to_the_background(monkeypatch):
+def test_large_sets_are_written_by_a_job_that_a_worker_runs_once_the_change_is_committed(monkeypatch):
+	"""Above the threshold the request writes only the group: a real worker writes the customers, from a
+	job queued at commit (a change rolled back queues nothing)."""
+	from tests.receivables import purge_masters
+	from tests.workers import bench_worker, job_status
+
 	middle, leaf = make_group_chain(2)
 	new_list, own_list = make_price_list(), make_price_list()
 	customers = [make_customer(leaf, default_price_list=own_list).name for _ in range(3)]
+	frappe.db.commit()
 	monkeypatch.setattr(group_changes, "BACKGROUND_THRESHOLD", 2)
-	result = apply_group_change(middle, {"default_price_list": new_list})  # default: every override
-	assert result["queued"] is True and result["customers"] == 3
-	# tests run the job at once (enqueue now=True); on a site the worker does
-	assert {frappe.db.get_value("Customer", c, "default_price_list") for c in customers} == {new_list}
+
+	def committed_lists() -> set[str]:
+		frappe.db.rollback()  # read what is committed, the worker's writes included
+		return {frappe.db.get_value("Customer", c, "default_price_list") for c in customers}
+
+	try:
+		rolled_back = apply_group_change(middle, {"default_price_list": new_list})
+		frappe.db.rollback()
+		assert job_status(rolled_back["job_id"]) is None
+
+		result = apply_group_change(middle, {"default_price_list": new_list})  # default: every override
+		assert result["queued"] is True and result["customers"] == 3
+		assert job_status(result["job_id"]) is None  # not before the commit
+		frappe.db.commit()
+		assert job_status(result["job_id"]) == "queued"
+		assert committed_lists() == {own_list}
+		assert frappe.db.get_value("Customer Group", middle, "default_price_list") == new_list
+
+		worker = bench_worker()
+		assert worker.returncode == 0, worker.stderr[-2000:]
+		assert job_status(result["job_id"]) == "finished"
+		assert committed_lists() == {new_list}
+		traced = frappe.get_all(
+			"Version", filters={"ref_doctype": "Customer", "docname": ("in", customers)}, pluck="docname"
+		)
+		assert set(traced) == set(customers)
+	finally:
+		frappe.db.rollback()
+		frappe.db.delete("Version", {"docname": ("in", [*customers, middle, leaf])})
+		frappe.db.delete("Comment", {"reference_name": ("in", [*customers, middle, leaf])})
+		purge_masters(customers=customers, groups=[leaf, middle])
+		for price_list in (new_list, own_list):
+			frappe.delete_doc("Price List", price_list, force=True)
+		frappe.db.commit()
 
 
 def test_changes_to_unknown_fields_or_other_groups_customers_are_refused():

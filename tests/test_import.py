@@ -11,6 +11,7 @@ from crm_app.data_transfer.files import write_csv
 from crm_app.data_transfer.importer import import_files
 from crm_app.tree_rebuild import check_tree
 from tests.trees import unique
+from tests.workers import bench_worker
 
 
 def csv_file(name, headers, rows):
@@ -266,22 +267,6 @@ def test_an_import_over_rest_runs_as_a_background_job_checked_first(server_url):
 			frappe.delete_doc("Customer", customer, force=True)
 		remove_user(user)
 		frappe.db.commit()
-
-
-def bench_worker(queues: str = "long"):
-	"""A real RQ worker for the queues named (comma-separated), until they are empty."""
-	import subprocess
-	import sys
-
-	from tests.conftest import SITES_PATH
-
-	return subprocess.run(
-		[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "worker", "--queue", queues, "--burst"],
-		cwd=SITES_PATH,
-		capture_output=True,
-		text=True,
-		timeout=300,
-	)
 
 
 def test_an_export_lists_trees_parent_first_and_reimports_unchanged():

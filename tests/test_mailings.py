@@ -426,8 +426,8 @@ def test_over_rest_as_each_role(server_url):
 	from frappe.utils.password import update_password
 
 	from tests.receivables import purge, purge_masters
-	from tests.test_import import bench_worker
 	from tests.users import remove_user
+	from tests.workers import bench_worker
 
 	password = "Mailings-pass-1234!"
 	company = make_company("EUR").name

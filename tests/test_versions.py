@@ -3,10 +3,10 @@ the rules that keep the app installable on v16 whatever the version here."""
 
 import importlib
 import inspect
+import json
 import pkgutil
-import threading
-import unittest
-import warnings
+import re
+import time
 
 import frappe
 import pytest
@@ -43,12 +43,30 @@ def test_every_whitelisted_method_annotates_its_parameters():
 	assert not missing
 
 
+def desk_boot(page: str) -> dict:
+	"""The boot data a desk page hands its scripts: a JSON string parsed there (v15.0), or the object
+	written as is (later versions)."""
+	found = re.search(r"frappe\.boot = (.*?);\s*frappe\._messages", page, re.DOTALL)
+	assert found, page[:500]
+	written = found.group(1).strip()
+	if written.startswith("JSON.parse("):
+		return json.loads(json.loads(written[len("JSON.parse(") : -1]))
+	return json.loads(written)
+
+
 def test_the_desk_prefix_is_where_this_frappe_serves_the_desk(admin_session, server_url):
 	prefix = compat.desk_prefix()
 	assert prefix in ("/app", "/desk")
 	answer = admin_session.get(f"{server_url}{compat.desk_url('crm')}", allow_redirects=False)
 	assert answer.status_code == 200, answer.status_code
-	assert "frappe.boot" in answer.text or "boot" in answer.text
+	boot = desk_boot(answer.text)
+	assert boot["user"]["name"] == "Administrator"  # a desk that boots, not the login page
+	# what the workspace page needs from the boot: the workspace itself, the app's modules, its own keys
+	assert "CRM" in {workspace["name"] for workspace in boot["allowed_workspaces"]}
+	modules = [frappe.scrub(module) for module in frappe.get_module_list("crm_app")]
+	assert modules
+	assert {module: boot["module_app"].get(module) for module in modules} == dict.fromkeys(modules, "crm_app")
+	assert "default_fiscal_year" in boot["crm_app"]
 	# the apps screen's entry opens the workspace there
 	assert hooks.add_to_apps_screen[0]["route"] == f"{prefix}/crm"
 
@@ -61,30 +79,35 @@ def test_frappes_rebuild_is_called_the_way_this_frappe_takes_it():
 	assert frappe.db.get_value("Territory", root, ["lft", "rgt"]) == before
 
 
-def test_the_doctype_tests_base_class_is_not_a_deprecated_one():
-	# v16 warns on every FrappeTestCase made (to be removed in v17); v15 has only that one
-	base = compat.integration_test_case()
-	assert issubclass(base, unittest.TestCase)
-
-	class Probe(base):
-		def test_nothing(self):
-			pass
-
-	with warnings.catch_warnings(record=True) as caught:
-		warnings.simplefilter("always")
-		Probe("test_nothing")
-	assert not [w for w in caught if issubclass(w.category, DeprecationWarning)]
+REPORTS = [
+	"Customer Group Statistics",
+	"Customer Group Trends",
+	"Sales Target Variance",
+	"Sales Target Invoices",
+]
+PREPARED_REPORT_DELAY = 15  # seconds: Frappe 15.x's timer, started by every run of a script report
 
 
-@pytest.mark.parametrize(
-	"report",
-	["Customer Group Statistics", "Customer Group Trends", "Sales Target Variance", "Sales Target Invoices"],
-)
-def test_a_refused_report_run_leaves_no_timer_to_make_it_a_background_report(report):
-	# Frappe 15.x marks a report as prepared 15 s after a run that has not returned, even a refused one
+def test_a_refused_report_run_does_not_make_the_report_a_background_report():
+	"""Frappe 15.x marks a script report as prepared (a background report, for every user) 15 s after a run
+	that has not returned: a refused filter must not leave that to happen. Each report is run the way the
+	desk runs it, refused, and the test waits the 15 s out. (15.0.0-dev, the default build, has no such
+	timer; on 15.54.1 this test fails without compat.report_refusals_stay_live.)"""
 	from frappe.desk.query_report import run
 
-	with pytest.raises(frappe.ValidationError):
-		run(report, filters={"fiscal_year": "no such year", "sales_target": "no such target"})
-	assert compat.prepared_report_timers(frappe.scrub(report)) == []
-	assert not frappe.db.get_value("Report", report, "prepared_report")
+	frappe.db.rollback()
+	assert not any(frappe.db.get_value("Report", report, "prepared_report") for report in REPORTS)
+	try:
+		for report in REPORTS:
+			with pytest.raises(frappe.ValidationError):
+				run(report, filters={"fiscal_year": "no such year", "sales_target": "no such target"})
+			last_run = time.monotonic()
+		time.sleep(max(0.0, last_run + PREPARED_REPORT_DELAY + 3 - time.monotonic()))
+		frappe.db.rollback()  # read what another thread may have committed
+		prepared = [report for report in REPORTS if frappe.db.get_value("Report", report, "prepared_report")]
+		assert prepared == []
+	finally:
+		frappe.db.rollback()
+		for report in REPORTS:
+			frappe.db.set_value("Report", report, "prepared_report", 0, update_modified=False)
+		frappe.db.commit()

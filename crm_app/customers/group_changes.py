@@ -9,6 +9,7 @@ a version on the customer. Large sets run in the background with progress.
 
 import frappe
 from frappe import _
+from frappe.utils.background_jobs import create_job_id
 from frappe.utils.nestedset import get_descendants_of
 
 from crm_app.customers.defaults import SCALAR_FIELDS, get_effective_defaults, optional_fieldnames
@@ -118,21 +119,22 @@ def apply_group_change(customer_group: str, changes: dict, customers: list[str] 
 			)
 	group.update(changes)
 	group.save()
-	in_background = len(customers) > BACKGROUND_THRESHOLD
-	job = frappe.enqueue(
-		write_customer_values,
+	if len(customers) <= BACKGROUND_THRESHOLD:
+		write_customer_values(customer_group, changes, customers)
+		return {"queued": False, "job_id": None, "customers": len(customers)}
+	job_id = f"crm_group_change::{frappe.generate_hash(length=10)}"
+	frappe.enqueue(
+		"crm_app.customers.group_changes.write_customer_values",
 		queue="long",
 		timeout=3600,
-		now=not in_background or frappe.flags.in_test,
+		job_id=job_id,
+		# queued once the group's change is committed: a rolled back change writes no customer
+		enqueue_after_commit=True,
 		customer_group=customer_group,
 		changes=changes,
 		customers=customers,
 	)
-	return {
-		"queued": in_background,
-		"job_id": getattr(job, "id", None) if in_background else None,
-		"customers": len(customers),
-	}
+	return {"queued": True, "job_id": create_job_id(job_id), "customers": len(customers)}
 
 
 def overriding_members(customer_group: str, changes: dict) -> list[str]:

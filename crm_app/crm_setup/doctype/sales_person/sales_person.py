@@ -24,7 +24,6 @@ class SalesPerson(TreeNode):
 	# end: auto-generated types
 
 	nsm_parent_field = "parent_sales_person"
-	allow_root_deletion = False
 
 	def validate(self):
 		validate_node(self)

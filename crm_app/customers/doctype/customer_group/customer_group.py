@@ -33,7 +33,6 @@ class CustomerGroup(TreeNode):
 	# end: auto-generated types
 
 	nsm_parent_field = "parent_customer_group"
-	allow_root_deletion = False
 
 	def validate_higher_perm_levels(self):
 		refuse_unpermitted_changes(self)  # before Frappe silently puts such fields back

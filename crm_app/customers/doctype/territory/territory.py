@@ -24,7 +24,6 @@ class Territory(TreeNode):
 	# end: auto-generated types
 
 	nsm_parent_field = "parent_territory"
-	allow_root_deletion = False
 
 	def validate(self):
 		validate_node(self)

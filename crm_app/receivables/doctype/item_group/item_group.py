@@ -23,7 +23,6 @@ class ItemGroup(TreeNode):
 	# end: auto-generated types
 
 	nsm_parent_field = "parent_item_group"
-	allow_root_deletion = False
 
 	def validate(self):
 		validate_node(self)

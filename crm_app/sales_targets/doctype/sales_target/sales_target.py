@@ -34,7 +34,6 @@ class SalesTarget(TreeNode):
 	# end: auto-generated types
 
 	nsm_parent_field = "parent_sales_target"
-	allow_root_deletion = False
 
 	def validate(self):
 		validate_node(self)

@@ -1,8 +1,0 @@
-// Copyright (c) 2026, crm_app contributors and contributors
-// For license information, please see license.txt
-
-// frappe.ui.form.on("Sales Target Actual", {
-// 	refresh(frm) {
-
-// 	},
-// });
