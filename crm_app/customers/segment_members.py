@@ -160,19 +160,25 @@ def _chunks(items: list, size: int = 1000):
 
 
 def _insert_many(
-	doctype: str, columns: list[str], rows: list[tuple], stamps: dict, ignore: bool = False
-) -> None:
+	doctype: str, columns: list[str], rows: list[tuple], stamps: dict, ignore_existing: str | None = None
+) -> list:
 	"""Rows of an autoincrement doctype, a thousand per statement, named from its sequence. With
-	`ignore`, a row whose unique key exists already is skipped."""
+	`ignore_existing` (a column), a row whose unique key exists already is skipped, and the column's value
+	of the rows actually written is returned."""
 	table, sequence = f"`tab{doctype}`", f"`{frappe.scrub(doctype)}_id_seq`"
 	stamp_columns = list(stamps)
 	placeholders = f"(nextval({sequence}), {', '.join(['%s'] * (len(columns) + len(stamp_columns)))})"
+	written = []
 	for chunk in _chunks(rows):
-		frappe.db.sql(
-			f"""insert {"ignore " if ignore else ""}into {table} (name, {", ".join(columns + stamp_columns)})
-			values {", ".join([placeholders] * len(chunk))}""",
+		result = frappe.db.sql(
+			f"""insert {"ignore " if ignore_existing else ""}into {table} (name, {", ".join(columns + stamp_columns)})
+			values {", ".join([placeholders] * len(chunk))}
+			{f"returning `{ignore_existing}`" if ignore_existing else ""}""",
 			[value for row in chunk for value in (*row, *stamps.values())],
 		)
+		if ignore_existing:
+			written.extend(row[0] for row in result)
+	return written
 
 
 def _count_members(name: str) -> None:
@@ -232,8 +238,12 @@ def refresh_customers(customers: list[str], ledger_only: bool = False) -> None:
 
 def _refresh_segment_for(name: str, compiled, customers: list[str]) -> bool:
 	"""One segment's rule rows for some customers brought in line with its rules; True if any changed. A
-	row already there (a member, or a customer removed by hand) is left as it is."""
-	matched, present = {}, {}
+	row already there (a member, or a customer removed by hand) is left as it is.
+
+	Nothing is decided on this transaction's snapshot, which may be stale (a refresh may have committed a
+	change to these rows since): every matching customer is inserted unless its row exists, every other
+	one's rule row deleted, and only the rows the statements actually wrote are logged."""
+	matched = {}
 	for chunk in _chunks(customers):
 		matched.update(
 			frappe.db.sql(
@@ -242,41 +252,34 @@ def _refresh_segment_for(name: str, compiled, customers: list[str]) -> bool:
 				{**compiled.values, "customers": chunk},
 			)
 		)
-		for row in frappe.db.sql(
-			"""select customer, status, source from `tabCustomer Segment Member`
-			where segment = %(segment)s and customer in %(customers)s""",
-			{"segment": name, "customers": chunk},
-			as_dict=True,
-		):
-			present[row.customer] = row
-	joining = [customer for customer in customers if customer in matched and customer not in present]
-	leaving = [
-		customer
-		for customer, row in present.items()
-		if customer not in matched and row.source == "Rule" and row.status == "Member"
-	]
+	joining = [customer for customer in customers if customer in matched]
+	leaving = [customer for customer in customers if customer not in matched]
 	stamps = _stamps()
-	_insert_many(
+	joined = _insert_many(
 		MEMBER,
 		["segment", "customer", "customer_name", "status", "source"],
 		[(name, customer, matched[customer], "Member", "Rule") for customer in joining],
 		stamps,
-		ignore=True,  # a customer saved at the same moment by another transaction
+		ignore_existing="customer",
 	)
-	for chunk in _chunks(sorted(leaving)):
-		frappe.db.sql(
-			"""delete from `tabCustomer Segment Member` where segment = %(segment)s
-			and customer in %(customers)s and source = 'Rule' and status = 'Member'""",
-			{"segment": name, "customers": chunk},
+	left = []
+	for chunk in _chunks(leaving):
+		left.extend(
+			row[0]
+			for row in frappe.db.sql(
+				"""delete from `tabCustomer Segment Member` where segment = %(segment)s
+				and customer in %(customers)s and source = 'Rule' and status = 'Member' returning customer""",
+				{"segment": name, "customers": chunk},
+			)
 		)
 	_insert_many(
 		LOG,
 		["segment", "customer", "action", "reason", "user"],
-		[(name, customer, "Left", "Rule", stamps["owner"]) for customer in sorted(leaving)]
-		+ [(name, customer, "Joined", "Rule", stamps["owner"]) for customer in joining],
+		[(name, customer, "Left", "Rule", stamps["owner"]) for customer in sorted(left)]
+		+ [(name, customer, "Joined", "Rule", stamps["owner"]) for customer in sorted(joined)],
 		stamps,
 	)
-	return bool(joining or leaving)
+	return bool(joined or left)
 
 
 _PENDING = "crm_segments_to_settle"
