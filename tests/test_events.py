@@ -8,8 +8,9 @@ from frappe.utils.nestedset import get_root_of
 
 from crm_app import events
 from crm_app.customers import segment_members
+from crm_app.receivables import ledger
 from crm_app.sales_targets import actuals
-from tests.fixtures import make_customer, make_group_chain
+from tests.fixtures import make_company, make_customer, make_group_chain
 from tests.segments import make_group_segment
 from tests.trees import make_node, unique
 
@@ -158,3 +159,40 @@ def test_nodes_of_a_tree_no_target_points_into_queue_nothing(a_target):
 	events.announce("tree_nodes_moved", doctype="Customer", nodes=["anything"])
 	events.announce("tree_nodes_moved", doctype="Territory", nodes=[])
 	assert actuals.queue_recount not in frappe.db.after_commit._functions
+
+
+def test_one_posting_for_several_customers_brings_them_into_the_segments_that_read_the_ledger(group):
+	company = make_company("EUR").name
+	segment = frappe.get_doc(
+		{
+			"doctype": "Customer Segment",
+			"segment_name": unique("Owing"),
+			"auto_update": 1,
+			"company": company,
+			"rules": [
+				{"field": "customer_group", "operator": "equals", "value": group},
+				{"field": "balance", "operator": "greater than", "value": "100"},
+			],
+		}
+	).insert()
+	batch = insert_customers_by_sql(group, 3)
+	events.announce("customers_changed", customers=batch, created=batch)
+	assert members(segment.name) == set()  # nothing owed yet
+	ledger.post(
+		[
+			{
+				"customer": customer,
+				"company": company,
+				"customer_group": group,
+				"movement_type": "Adjustment",
+				"posting_date": "2026-01-10",
+				"currency": "EUR",
+				"amount": amount,
+				"tax_amount": 0,
+				"voucher_type": "Customer Adjustment",
+				"voucher_no": unique("ADJ"),
+			}
+			for customer, amount in zip(batch, (500, 50, 200), strict=True)
+		]
+	)
+	assert members(segment.name) == {batch[0], batch[2]}
