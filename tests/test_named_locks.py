@@ -54,6 +54,7 @@ def test_a_segment_held_by_another_answers_busy(other_session, short_waits):
 		other_session.rollback()
 		assert segment_members.refresh(segment) == {"joined": 0, "left": 0}  # free again: it runs
 	finally:
+		other_session.rollback()
 		frappe.db.rollback()
 		frappe.delete_doc("Customer Segment", segment, force=True)
 		frappe.delete_doc("Customer Group", group, force=True)
