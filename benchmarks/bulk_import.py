@@ -23,7 +23,7 @@ from frappe.utils.nestedset import get_root_of
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from benchmarks.common import insert_rows
-from crm_app.data_transfer.files import write_csv
+from crm_app.csv_files import write_csv
 from crm_app.data_transfer.importer import import_files
 from crm_app.tree_rebuild import rebuild_tree
 from tests.conftest import connect_site

@@ -156,7 +156,7 @@ def main():
 		one = []
 		for customer in sample[:50]:
 			start = time.perf_counter()
-			segment_members.refresh_customer(customer)
+			segment_members.refresh_customers([customer])
 			one.append(time.perf_counter() - start)
 		frappe.db.rollback()
 	finally:

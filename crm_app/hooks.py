@@ -65,20 +65,19 @@ ignore_links_on_delete = ["Customer Segment Member", "Customer Segment Log"]
 # A REST write's body must have the shape of a document before Frappe builds one from it
 before_request = ["crm_app.input_checks.check_resource_body"]
 
-# Sales targets count invoice lines as invoices are submitted and cancelled, and are recounted when a
-# node of a tree they point into moves
+# Sales targets count invoice lines as invoices are submitted and cancelled. A saved customer or tree node
+# announces what changed (crm_app.announcements); the reactions are listed in crm_events below
 doc_events = {
-	# a customer's segments follow its changes
 	"Customer": {
-		"on_update": "crm_app.customers.segment_members.on_customer_update",
-		"on_trash": "crm_app.customers.segment_members.on_customer_trash",
+		"on_update": "crm_app.announcements.customer_saved",
+		"on_trash": "crm_app.announcements.customer_trashed",
 	},
 	"Sales Invoice": {
 		"on_submit": "crm_app.sales_targets.actuals.on_invoice_submit",
 		"on_cancel": "crm_app.sales_targets.actuals.on_invoice_cancel",
 	},
 	**{
-		doctype: {"on_update": "crm_app.sales_targets.actuals.on_tree_node_update"}
+		doctype: {"on_update": "crm_app.announcements.tree_node_saved"}
 		for doctype in ("Territory", "Customer Group", "Sales Person", "Item Group")
 	},
 	# bad values of this app's doctypes refused with a clear 4xx before naming, before the controller's
@@ -93,4 +92,15 @@ doc_events = {
 			"before_update_after_submit",
 		)
 	},
+}
+
+# Who reacts to what the app announces (crm_app.events: a save, an import, a posting), in this order
+crm_events = {
+	"customers_changed": [
+		"crm_app.customers.segment_members.on_customers_changed",
+		"crm_app.customers.leads.mark_leads_converted",
+	],
+	"customers_deleted": ["crm_app.customers.segment_members.on_customers_deleted"],
+	"ledger_posted": ["crm_app.customers.segment_members.on_ledger_posted"],
+	"tree_nodes_moved": ["crm_app.sales_targets.actuals.on_tree_nodes_moved"],
 }

@@ -47,19 +47,26 @@ def conflicts_as_busy(what: str):
 		raise
 
 
-def lock_tree(doctype: str, doc=None, nowait: bool = False) -> None:
-	"""Serialise the writers of one tree until the end of the transaction.
+def lock_doctype(doctype: str, doc=None, nowait: bool = False, what: str | None = None) -> None:
+	"""A named mutex: serialise the writers of one kind of record (a tree, the ledger summary's rebuild,
+	the sales target actuals' recount) until the end of the transaction.
 
-	The lock is the tree's own DocType row, locked FOR UPDATE: every tree has one, it needs no table of
-	its own, plain reads of it (meta) never wait, and the lock ends with the transaction whatever way
-	it ends. With `nowait`, a tree another writer holds is answered busy at once (for a transaction that
-	already holds a node's row, which that writer may need)."""
+	The lock is the DocType's own row, locked FOR UPDATE: every doctype has one, it needs no table of its
+	own, plain reads of it (meta) never wait, and the lock ends with the transaction whatever way it ends.
+	The wait is bounded and a lock held too long is answered busy (409). With `nowait`, a lock another
+	writer holds is answered busy at once (for a transaction that already holds a row that writer may
+	need)."""
 	_lock(
 		f"select name from `tabDocType` where name = %s for update{' nowait' if nowait else _wait_clause()}",
 		(doctype,),
-		_(doctype),
+		what or _(doctype),
 		doc,
 	)
+
+
+def lock_tree(doctype: str, doc=None, nowait: bool = False) -> None:
+	"""Serialise the writers of one tree until the end of the transaction (see `lock_doctype`)."""
+	lock_doctype(doctype, doc, nowait)
 
 
 def lock_row(doctype: str, name: str, fields: list[str], doc=None) -> frappe._dict | None:

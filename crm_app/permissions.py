@@ -10,6 +10,7 @@ another territory takes its documents along.
 """
 
 import frappe
+from frappe import _
 from frappe.model.db_query import DatabaseQuery
 
 from crm_app.compat import NO_OBJECTION
@@ -73,11 +74,28 @@ def has_customer_permission(doc, ptype=None, user=None) -> bool | None:
 	)
 
 
+def match_conditions(doctype: str, user: str | None = None) -> str:
+	"""The one definition of "the rows of doctype the user may read" in SQL: Frappe's match conditions (the
+	user's permissions and this app's permission query conditions), as a list view applies them; "" when
+	the user is not limited."""
+	user = user or frappe.session.user
+	if user == "Administrator":
+		return ""
+	return DatabaseQuery(doctype, user=user).build_match_conditions() or ""
+
+
+def permitted_where(doctype: str, conditions: list[str]) -> str:
+	"""A WHERE clause for the rows of doctype the session user may read (refused without read rights).
+	Aggregates go through SQL because newer Frappe refuses SQL functions in get_list fields."""
+	if not frappe.has_permission(doctype, "read"):
+		frappe.throw(_("You may not read {0}").format(_(doctype)), frappe.PermissionError)
+	match = match_conditions(doctype)
+	return " and ".join([*conditions, f"({match})"] if match else conditions) or "1=1"
+
+
 def permitted_customers_query(user: str) -> str | None:
 	"""SQL selecting the customers the user may read, or None when the user is not limited."""
-	if user == "Administrator":
-		return None
-	match = DatabaseQuery("Customer", user=user).build_match_conditions()
+	match = match_conditions("Customer", user)
 	if not match:
 		return None
 	return f"select `tabCustomer`.name from `tabCustomer` where {match}"

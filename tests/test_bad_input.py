@@ -533,7 +533,7 @@ def hand_written_cases(records) -> list[Case]:
 			"get_group_trends: unknown value",
 			"GET",
 			f"{api}.receivables.get_group_trends",
-			{"InvalidArgumentError"},
+			{"InvalidMeasureError"},
 			params={"fiscal_year": fiscal_year, "value": "volume"},
 		),
 		case(
@@ -700,7 +700,7 @@ def hand_written_cases(records) -> list[Case]:
 			{"fiscal_year": fiscal_year, "parent_customer_group": "nope"},
 			"DoesNotExistError",
 		),
-		("Customer Group Trends", {"fiscal_year": fiscal_year, "value": "volume"}, "InvalidArgumentError"),
+		("Customer Group Trends", {"fiscal_year": fiscal_year, "value": "volume"}, "InvalidMeasureError"),
 		("Sales Target Variance", {"fiscal_year": "nope"}, "DoesNotExistError"),
 		("Sales Target Variance", {"fiscal_year": fiscal_year, "sales_target": "nope"}, "DoesNotExistError"),
 		("Sales Target Variance", {"fiscal_year": fiscal_year, "period": "Weekly"}, "InvalidPeriodError"),

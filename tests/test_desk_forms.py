@@ -118,7 +118,7 @@ def test_change_defaults_applies_what_the_preview_shows(desk_page, server_url, s
 
 
 def test_the_customer_import_form_shows_its_report_and_actions(desk_page, server_url):
-	from crm_app.data_transfer.files import write_csv
+	from crm_app.csv_files import write_csv
 
 	file = frappe.get_doc(
 		{

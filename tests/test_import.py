@@ -7,7 +7,7 @@ import frappe
 import pytest
 from frappe.utils.nestedset import get_root_of
 
-from crm_app.data_transfer.files import write_csv
+from crm_app.csv_files import write_csv
 from crm_app.data_transfer.importer import import_files
 from crm_app.tree_rebuild import check_tree
 from tests.trees import unique

@@ -15,8 +15,8 @@ from frappe.utils.nestedset import get_root_of
 from frappe.utils.password import update_password
 from rq.job import Job, JobStatus
 
+from crm_app.guards import DerivedRecordWriteError, RenameNotAllowedError
 from crm_app.receivables.adjustments import InvalidAdjustmentError
-from crm_app.receivables.guards import DerivedRecordWriteError, RenameNotAllowedError
 from crm_app.receivables.invoicing import InvalidQuantityError
 from crm_app.receivables.ledger import aggregate_ledger, rebuild_summary
 from crm_app.receivables.payments import InvalidPaymentError

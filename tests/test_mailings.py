@@ -2,6 +2,7 @@
 Frappe's email queue, logged on each customer, in the customer's language; schedules; contact exports;
 segments that restrict a role; the deletes a segment in use refuses."""
 
+import codecs
 import json
 
 import frappe
@@ -9,10 +10,9 @@ import pytest
 from frappe.utils import add_days, add_months, fmt_money, getdate, today
 
 from crm_app.api import mailings as api
-from crm_app.customers import mailings
+from crm_app.customers import mailings, statements
 from crm_app.customers.mailings import MailingError
 from crm_app.customers.segment_members import SegmentInUseError
-from crm_app.receivables import statements
 from tests.fixtures import make_company, make_customer, make_group_chain
 from tests.receivables import invoice, make_item, payment
 from tests.segments import make_group_segment
@@ -410,7 +410,11 @@ def test_only_segment_managers_choose_the_restricted_role(data):
 
 
 def test_the_contacts_of_a_segment_export_as_csv(data):
-	content = mailings.export_contacts(mailings.target_customers(frappe._dict(customer_segment=data.segment)))
+	exported = mailings.export_contacts(
+		mailings.target_customers(frappe._dict(customer_segment=data.segment))
+	)
+	assert exported.startswith(codecs.BOM_UTF8)  # written as every CSV of the app: accents read in Excel
+	content = exported.decode("utf-8-sig")
 	lines = content.strip().splitlines()
 	assert lines[0].startswith("Customer,Customer Name,Contact")
 	exported = {line.split(",")[0] for line in lines[1:]}

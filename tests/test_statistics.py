@@ -21,8 +21,8 @@ import frappe
 import pytest
 from frappe.utils.nestedset import get_root_of
 
-from crm_app.customers.overview import customer_overview
 from crm_app.receivables.ledger import balance
+from crm_app.receivables.overview import customer_overview
 from crm_app.receivables.statistics import customer_statistics, group_statistics, group_trends
 from tests.fixtures import make_company, make_customer
 from tests.receivables import (

@@ -124,13 +124,6 @@ def one_of(value, argument: str, allowed) -> None:
 		)
 
 
-def require_permission(doctype: str, ptype: str = "read") -> None:
-	"""A 403 when the caller's roles do not allow `ptype` on the doctype (frappe.has_permission's own
-	`throw` raises a ValidationError in some Frappe versions, which REST answers with a 417)."""
-	if not frappe.has_permission(doctype, ptype):
-		frappe.throw(_("No permission for {0}").format(_(doctype)), frappe.PermissionError)
-
-
 def readable_customers(customers) -> list[str]:
 	"""A name or a JSON list of customer names, every one of them readable by the caller (a 404 naming
 	the others); returns the readable names."""

@@ -3,11 +3,11 @@
 import frappe
 from frappe import _
 
+from crm_app.access import require_permission
 from crm_app.api.arguments import (
 	json_object,
 	name_list,
 	readable_customers,
-	require_permission,
 	strict_arguments,
 )
 from crm_app.customers import defaults, group_changes, leads, naming, national_accounts

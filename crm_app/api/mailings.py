@@ -4,10 +4,10 @@
 import frappe
 from frappe import _
 
-from crm_app.api.arguments import InvalidArgumentError, require_permission, strict_arguments
-from crm_app.customers import mailings
+from crm_app.access import require_permission
+from crm_app.api.arguments import InvalidArgumentError, strict_arguments
+from crm_app.customers import mailings, statements
 from crm_app.input_checks import ensure_exists, parse_date, permitted_doc
-from crm_app.receivables import statements
 
 MAILING = mailings.MAILING
 

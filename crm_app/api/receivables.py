@@ -3,11 +3,12 @@
 import frappe
 from frappe import _
 
-from crm_app.api.arguments import one_of, require_permission, strict_arguments
-from crm_app.customers.overview import customer_overview
+from crm_app.access import check_scope, require_permission
+from crm_app.api.arguments import strict_arguments
 from crm_app.input_checks import ensure_exists
 from crm_app.receivables import invoicing, statistics
 from crm_app.receivables.ledger import rebuild_summary
+from crm_app.receivables.overview import customer_overview
 
 
 @frappe.whitelist()
@@ -39,15 +40,7 @@ def get_statistics(
 	currency: str | None = None,
 ) -> dict:
 	"""Sage's statistics for a customer, or for a customer group rolled up through its subtree."""
-	statistics.validate_subject(customer_group, customer)
-	require_permission("Customer Ledger Entry")
-	check_scope(company, currency)
-	if customer_group:
-		ensure_exists("Customer Group", customer_group)
-	if customer:
-		frappe.get_doc("Customer", customer).check_permission("read")
-		return statistics.customer_statistics(customer, fiscal_year, company, currency)
-	return statistics.group_statistics(customer_group, fiscal_year, company, currency)
+	return statistics.permitted_statistics(fiscal_year, customer_group, customer, company, currency)
 
 
 @frappe.whitelist()
@@ -59,10 +52,7 @@ def get_group_trends(
 	currency: str | None = None,
 	value: str = "amount",
 ) -> dict:
-	require_permission("Customer Ledger Entry")
-	one_of(value, "value", ("amount", "count"))
-	check_scope(company, currency)
-	return statistics.group_trends(fiscal_year, parent_customer_group, company, currency, value)
+	return statistics.permitted_group_trends(fiscal_year, parent_customer_group, company, currency, value)
 
 
 @frappe.whitelist()
@@ -102,13 +92,3 @@ def run_rebuild() -> int:
 def get_default_fiscal_year() -> str | None:
 	"""The fiscal year containing today, else the latest."""
 	return statistics.default_fiscal_year()
-
-
-def check_scope(company: str | None = None, currency: str | None = None) -> None:
-	"""A company or currency given as a filter must exist (a typo would otherwise read as no figures), and
-	a user limited to some companies may not ask for another's figures."""
-	if company:
-		ensure_exists("Company", company)
-		frappe.get_doc("Company", company).check_permission("read")
-	if currency:
-		ensure_exists("Currency", currency)

@@ -46,6 +46,14 @@ def customer_from_lead(lead: str):
 	)
 
 
-def mark_lead_converted(customer) -> None:
-	if customer.lead_name:
-		frappe.db.set_value("Lead", customer.lead_name, "status", "Converted")
+def mark_leads_converted(customers: list[str], created: list[str] | None = None) -> None:
+	"""Reaction to `customers_changed`: the leads named on the new customers become Converted, in one
+	statement whatever their number (an import, a form or REST alike)."""
+	if not created:
+		return
+	frappe.db.sql(
+		"""update `tabLead` lead join `tabCustomer` c on c.lead_name = lead.name
+		set lead.status = 'Converted'
+		where c.name in %(created)s and lead.status != 'Converted'""",
+		{"created": tuple(created)},
+	)

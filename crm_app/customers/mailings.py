@@ -13,8 +13,9 @@ from frappe import _
 from frappe.utils import add_days, add_months, flt, fmt_money, formatdate, getdate, now, nowdate
 from jinja2 import TemplateError, TemplateSyntaxError
 
+from crm_app.csv_files import write_csv
+from crm_app.customers import statements
 from crm_app.permissions import permitted_customers_condition
-from crm_app.receivables import statements
 
 MAILING = "Customer Mailing"
 STATEMENT, REMINDER = "Statement of Account", "Payment Reminder"
@@ -362,28 +363,21 @@ def send_scheduled(today=None, commit: bool = True) -> list[str]:
 	return due
 
 
-def export_contacts(customers: list[str]) -> str:
+def export_contacts(customers: list[str]) -> bytes:
 	"""The customers' contacts as CSV (every contact linked to each customer, its primary one first)."""
-	import csv
-	import io
-
-	output = io.StringIO()
-	writer = csv.writer(output)
-	writer.writerow(
-		[
-			_("Customer"),
-			_("Customer Name"),
-			_("Contact"),
-			_("First Name"),
-			_("Last Name"),
-			_("Email"),
-			_("Mobile No"),
-			_("Phone"),
-			_("Is Primary Contact"),
-		]
-	)
-	if customers:
-		for row in frappe.db.sql(
+	headers = [
+		_("Customer"),
+		_("Customer Name"),
+		_("Contact"),
+		_("First Name"),
+		_("Last Name"),
+		_("Email"),
+		_("Mobile No"),
+		_("Phone"),
+		_("Is Primary Contact"),
+	]
+	rows = (
+		frappe.db.sql(
 			"""select c.name, c.customer_name, ct.name as contact, ct.first_name, ct.last_name, ct.email_id,
 				ct.mobile_no, ct.phone, (ct.name = c.customer_primary_contact) as is_primary
 			from `tabCustomer` c
@@ -393,6 +387,8 @@ def export_contacts(customers: list[str]) -> str:
 			where c.name in %(customers)s
 			order by c.name, is_primary desc, ct.name""",
 			{"customers": tuple(customers)},
-		):
-			writer.writerow([value if value is not None else "" for value in row])
-	return output.getvalue()
+		)
+		if customers
+		else []
+	)
+	return write_csv(headers, ([value if value is not None else "" for value in row] for row in rows))

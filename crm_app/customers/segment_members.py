@@ -9,7 +9,7 @@ join and leave is logged (Customer Segment Log: when, why, by whom).
 
 Locks: a refresh, and a change by hand, hold the segment's row lock, so they run one after the other; a
 refresh then reads the customers it selects with a locking read. A customer's own change never waits for
-a segment (see `refresh_customer`), so a refresh and customer saves cannot wait for each other.
+a segment (see `refresh_customers`), so a refresh and customer saves cannot wait for each other.
 """
 
 import frappe
@@ -17,6 +17,7 @@ from frappe import _
 from frappe.utils import now
 
 from crm_app.customers.segment_rules import compile_rules
+from crm_app.locks import lock_row
 
 SEGMENT, MEMBER, LOG = "Customer Segment", "Customer Segment Member", "Customer Segment Log"
 REMOVED = "Removed by Hand"
@@ -62,7 +63,8 @@ def matching_query(segment) -> tuple[str, dict]:
 
 
 def lock_segment(name: str) -> None:
-	frappe.db.sql("select name from `tabCustomer Segment` where name = %s for update", name)
+	"""The segment's row lock, waited for a bounded time (409 "busy, try again" beyond)."""
+	lock_row(SEGMENT, name, ["name"])
 
 
 def _matches(segment, lock: bool = False) -> dict[str, str]:
@@ -125,7 +127,7 @@ def refresh(name: str, proposal: bool = False) -> dict:
 
 	The rules are evaluated once, as a locking read, and the differences written in multi-row
 	statements. The segment's row lock comes first: a customer saved meanwhile does not wait for it (see
-	`refresh_customer`), so the two never wait for each other."""
+	`refresh_customers`), so the two never wait for each other."""
 	lock_segment(name)
 	segment = frappe.get_doc(SEGMENT, name)
 	if not (segment.auto_update or proposal):
@@ -157,17 +159,26 @@ def _chunks(items: list, size: int = 1000):
 		yield tuple(items[start : start + size])
 
 
-def _insert_many(doctype: str, columns: list[str], rows: list[tuple], stamps: dict) -> None:
-	"""Rows of an autoincrement doctype, a thousand per statement, named from its sequence."""
+def _insert_many(
+	doctype: str, columns: list[str], rows: list[tuple], stamps: dict, ignore_existing: str | None = None
+) -> list:
+	"""Rows of an autoincrement doctype, a thousand per statement, named from its sequence. With
+	`ignore_existing` (a column), a row whose unique key exists already is skipped, and the column's value
+	of the rows actually written is returned."""
 	table, sequence = f"`tab{doctype}`", f"`{frappe.scrub(doctype)}_id_seq`"
 	stamp_columns = list(stamps)
 	placeholders = f"(nextval({sequence}), {', '.join(['%s'] * (len(columns) + len(stamp_columns)))})"
+	written = []
 	for chunk in _chunks(rows):
-		frappe.db.sql(
-			f"""insert into {table} (name, {", ".join(columns + stamp_columns)})
-			values {", ".join([placeholders] * len(chunk))}""",
+		result = frappe.db.sql(
+			f"""insert {"ignore " if ignore_existing else ""}into {table} (name, {", ".join(columns + stamp_columns)})
+			values {", ".join([placeholders] * len(chunk))}
+			{f"returning `{ignore_existing}`" if ignore_existing else ""}""",
 			[value for row in chunk for value in (*row, *stamps.values())],
 		)
+		if ignore_existing:
+			written.extend(row[0] for row in result)
+	return written
 
 
 def _count_members(name: str) -> None:
@@ -198,14 +209,18 @@ def _automatic_segments() -> list[tuple[str, object]]:
 	return segments
 
 
-def refresh_customer(customer: str, ledger_only: bool = False) -> None:
-	"""A customer's memberships of the automatic segments, after it changed or its ledger moved (one
-	indexed query per segment).
+def refresh_customers(customers: list[str], ledger_only: bool = False) -> None:
+	"""Customers' memberships of the automatic segments, after they changed or their ledger moved: per
+	segment, one query selects which of them the rules match, and the differences are written in
+	multi-row statements, whatever the number of customers (an import announces thousands at once).
 
-	Nothing here waits for a segment: this transaction holds the customer's row, which a refresh under way
-	may be waiting to read. A segment being refreshed or changed by hand (its row lock taken) is skipped,
-	and the customer checked again in the background once this transaction commits. The member count,
-	which would need the segment's row, is brought up to date there too."""
+	Nothing here waits for a segment: this transaction holds the customers' rows, which a refresh under
+	way may be waiting to read. A segment being refreshed or changed by hand (its row lock taken) is
+	skipped, and the customers checked again in the background once this transaction commits. The member
+	count, which would need the segment's row, is brought up to date there too."""
+	customers = sorted(set(customers))
+	if not customers:
+		return
 	changed, busy = [], False
 	for name, compiled in _automatic_segments():
 		if ledger_only and not compiled.reads_ledger:
@@ -215,40 +230,56 @@ def refresh_customer(customer: str, ledger_only: bool = False) -> None:
 		):
 			busy = True
 			continue
-		values = {**compiled.values, "customer": customer}
-		matches = frappe.db.sql(
-			f"select c.customer_name from `tabCustomer` c where c.name = %(customer)s and ({compiled.where})",
-			values,
-		)
-		if matches:
-			# a row already there (a member, or a customer removed by hand) is left as it is
-			frappe.db.sql(
-				"""insert ignore into `tabCustomer Segment Member`
-					(name, segment, customer, customer_name, status, source, creation, modified, owner,
-					modified_by)
-				values (nextval(`customer_segment_member_id_seq`), %(segment)s, %(customer)s, %(customer_name)s,
-					'Member', 'Rule', %(now)s, %(now)s, %(user)s, %(user)s)""",
-				{
-					"segment": name,
-					"customer": customer,
-					"customer_name": matches[0][0],
-					"now": now(),
-					"user": frappe.session.user,
-				},
-			)
-			action = "Joined"
-		else:
-			frappe.db.sql(
-				"""delete from `tabCustomer Segment Member` where segment = %s and customer = %s
-				and source = 'Rule' and status = 'Member'""",
-				(name, customer),
-			)
-			action = "Left"
-		if frappe.db.sql("select row_count()")[0][0]:
-			log(name, [customer], action, "Rule")
+		if _refresh_segment_for(name, compiled, customers):
 			changed.append(name)
 	if changed or busy:
-		_settle_after_commit([customer] if busy else [], changed)
+		_settle_after_commit(customers if busy else [], changed)
+
+
+def _refresh_segment_for(name: str, compiled, customers: list[str]) -> bool:
+	"""One segment's rule rows for some customers brought in line with its rules; True if any changed. A
+	row already there (a member, or a customer removed by hand) is left as it is.
+
+	Nothing is decided on this transaction's snapshot, which may be stale (a refresh may have committed a
+	change to these rows since): every matching customer is inserted unless its row exists, every other
+	one's rule row deleted, and only the rows the statements actually wrote are logged."""
+	matched = {}
+	for chunk in _chunks(customers):
+		matched.update(
+			frappe.db.sql(
+				f"""select c.name, c.customer_name from `tabCustomer` c
+				where c.name in %(customers)s and ({compiled.where})""",
+				{**compiled.values, "customers": chunk},
+			)
+		)
+	joining = [customer for customer in customers if customer in matched]
+	leaving = [customer for customer in customers if customer not in matched]
+	stamps = _stamps()
+	joined = _insert_many(
+		MEMBER,
+		["segment", "customer", "customer_name", "status", "source"],
+		[(name, customer, matched[customer], "Member", "Rule") for customer in joining],
+		stamps,
+		ignore_existing="customer",
+	)
+	left = []
+	for chunk in _chunks(leaving):
+		left.extend(
+			row[0]
+			for row in frappe.db.sql(
+				"""delete from `tabCustomer Segment Member` where segment = %(segment)s
+				and customer in %(customers)s and source = 'Rule' and status = 'Member' returning customer""",
+				{"segment": name, "customers": chunk},
+			)
+		)
+	_insert_many(
+		LOG,
+		["segment", "customer", "action", "reason", "user"],
+		[(name, customer, "Left", "Rule", stamps["owner"]) for customer in sorted(left)]
+		+ [(name, customer, "Joined", "Rule", stamps["owner"]) for customer in sorted(joined)],
+		stamps,
+	)
+	return bool(joined or left)
 
 
 _PENDING = "crm_segments_to_settle"
@@ -282,10 +313,11 @@ def _queue_settle() -> None:
 def settle(customers: list[str], segments: list[str]) -> None:
 	"""The background end of customer changes: check again the customers whose segments were busy, then
 	recount the segments whose members changed."""
-	for customer in customers:
-		if frappe.db.exists("Customer", customer):
-			refresh_customer(customer)
-		frappe.db.commit()
+	existing = (
+		frappe.get_all("Customer", filters={"name": ("in", customers)}, pluck="name") if customers else []
+	)
+	refresh_customers(existing)
+	frappe.db.commit()
 	for name in segments:
 		if frappe.db.exists(SEGMENT, name):
 			lock_segment(name)
@@ -371,15 +403,26 @@ def remove_members(segment: str, customers: list[str]) -> int:
 	return len(removed)
 
 
-def on_customer_update(doc, method=None) -> None:
-	refresh_customer(doc.name)
+def on_customers_changed(customers: list[str], created: list[str] | None = None) -> None:
+	"""Reaction to `customers_changed`: the customers' automatic segments follow them."""
+	refresh_customers(customers)
 
 
-def on_customer_trash(doc, method=None) -> None:
-	segments = frappe.get_all(MEMBER, filters={"customer": doc.name}, pluck="segment")
-	frappe.db.delete(MEMBER, {"customer": doc.name})
+def on_ledger_posted(customers: list[str]) -> None:
+	"""Reaction to `ledger_posted`: the automatic segments whose rules read balances follow the ledger."""
+	refresh_customers(customers, ledger_only=True)
+
+
+def on_customers_deleted(customers: list[str]) -> None:
+	"""Reaction to `customers_deleted`: their member rows go; the segments are recounted after commit."""
+	segments = set()
+	for chunk in _chunks(sorted(set(customers))):
+		segments.update(
+			frappe.get_all(MEMBER, filters={"customer": ("in", chunk)}, pluck="segment", distinct=True)
+		)
+		frappe.db.delete(MEMBER, {"customer": ("in", chunk)})
 	if segments:
-		_settle_after_commit([], segments)
+		_settle_after_commit([], sorted(segments))
 
 
 def refresh_all(names: list[str] | None = None, progress=None) -> dict:

@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate
 
-from crm_app.receivables.settlement import overdue_invoices_condition
+from crm_app.overdue import overdue_invoices_condition
 
 OPERATORS = {
 	"text": ("equals", "not equals", "one of", "none of", "contains", "starts with", "is set", "is not set"),

@@ -6,8 +6,9 @@ import frappe
 from frappe import _
 from frappe.model import no_value_fields, table_fields
 
+from crm_app.csv_files import write_csv
 from crm_app.data_transfer.columns import IMPORT_ORDER
-from crm_app.data_transfer.files import write_csv, write_xlsx
+from crm_app.data_transfer.files import write_xlsx
 
 # bounds and bookkeeping the import computes itself
 SKIPPED_FIELDS = {"lft", "rgt", "old_parent"}

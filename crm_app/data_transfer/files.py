@@ -12,9 +12,7 @@ from pathlib import Path
 import frappe
 from frappe import _
 
-
-class UnreadableFileError(frappe.ValidationError):
-	pass
+from crm_app.csv_files import UnreadableFileError
 
 
 @dataclass
@@ -124,14 +122,6 @@ def _read_xlsx(content: bytes, filename: str) -> list[Sheet]:
 	finally:
 		workbook.close()
 	return [sheet(title, first) for title, first in headers.items() if first is not None]
-
-
-def write_csv(headers: list[str], rows) -> bytes:
-	out = io.StringIO()
-	writer = csv.writer(out)
-	writer.writerow(headers)
-	writer.writerows(rows)
-	return out.getvalue().encode("utf-8-sig")
 
 
 def write_xlsx(sheets: dict[str, tuple[list[str], list]]) -> bytes:

@@ -4,7 +4,7 @@ read its status, report and error file from the record."""
 import frappe
 from frappe import _
 
-from crm_app.data_transfer.files import write_csv
+from crm_app.csv_files import write_csv
 from crm_app.data_transfer.importer import import_files
 
 DOCTYPE = "Customer Import"

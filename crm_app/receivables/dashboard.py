@@ -3,20 +3,10 @@ currency (a stock "Sum" card formats with the site's default currency, which a f
 
 import frappe
 from frappe import _
-from frappe.model.db_query import DatabaseQuery
 from frappe.utils import fmt_money, nowdate
 
 from crm_app.currency import company_currency, default_company
-
-
-def permitted_where(doctype: str, conditions: list[str]) -> str:
-	"""A WHERE clause for the rows of doctype the user may read: their role's rights and their user
-	permissions, through Frappe's own match conditions (as a list view applies them). Aggregates go through
-	SQL here because newer Frappe refuses SQL functions in get_list fields."""
-	if not frappe.has_permission(doctype, "read"):
-		frappe.throw(_("You may not read {0}").format(_(doctype)), frappe.PermissionError)
-	match = DatabaseQuery(doctype).build_match_conditions()
-	return " and ".join([*conditions, f"({match})"] if match else conditions) or "1=1"
+from crm_app.permissions import permitted_where
 
 
 def permitted_aggregate(doctype: str, expression: str, conditions: list[str], values: dict) -> float:

@@ -17,25 +17,14 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
+from crm_app.events import announce
+from crm_app.guards import app_writes
+from crm_app.locks import lock_doctype
 from crm_app.permissions import permitted_customers_condition
-from crm_app.receivables.guards import app_writes
+from crm_app.receivables.movements import BALANCE_SIGN, LOWERING, sql_list
 
 LEDGER = "Customer Ledger Entry"
 SUMMARY = "Customer Ledger Summary"
-
-# effect of each movement type on the customer's balance, per unit of its natural (positive) amount
-BALANCE_SIGN = {
-	"Invoice": 1,
-	"Credit Note": -1,
-	"Receipt": -1,
-	"Discount": -1,
-	"Returned Cheque": 1,
-	"Debit Note": 1,
-	"Adjustment": 1,
-	"Write-Off": -1,
-	"Interest Charge": 1,
-	"Invoice Paid": 0,
-}
 
 
 class InvalidPostingError(frappe.ValidationError):
@@ -73,15 +62,7 @@ def post(rows: list[dict]) -> None:
 			entry.db_insert()
 			names.append(entry.name)
 		add_to_summary(names)
-	refresh_segments_of({row.get("customer") for row in rows} - {None})
-
-
-def refresh_segments_of(customers: set[str]) -> None:
-	"""The automatic segments whose rules read balances follow the ledger as it moves."""
-	from crm_app.customers.segment_members import refresh_customer
-
-	for customer in sorted(customers):
-		refresh_customer(customer, ledger_only=True)
+	announce("ledger_posted", customers=sorted({row.get("customer") for row in rows} - {None}))
 
 
 def reverse_voucher(
@@ -117,11 +98,11 @@ _AGGREGATE = """
 		sum(if(l.is_reversal, -1, 1)) as entries,
 		sum(case
 			when l.movement_type = 'Invoice Paid' then if(l.is_reversal, -1, 1) * si.grand_total
-			when l.movement_type in ('Credit Note', 'Receipt', 'Discount', 'Write-Off') then -l.amount
+			when l.movement_type in ({lowering}) then -l.amount
 			else l.amount end) as amount,
 		sum(case
 			when l.movement_type = 'Invoice Paid' then if(l.is_reversal, -1, 1) * si.total_taxes_and_charges
-			when l.movement_type in ('Credit Note', 'Receipt', 'Discount', 'Write-Off') then -l.tax_amount
+			when l.movement_type in ({lowering}) then -l.tax_amount
 			else l.tax_amount end) as tax_amount,
 		sum(if(l.movement_type = 'Invoice Paid',
 			if(l.is_reversal, -1, 1) * datediff(l.posting_date, si.posting_date), 0)) as days_to_pay
@@ -130,7 +111,7 @@ _AGGREGATE = """
 		on l.movement_type = 'Invoice Paid' and si.name = l.against_voucher
 	{where}
 	group by 1, 2, 3, 4, 5
-"""
+""".replace("{lowering}", sql_list(LOWERING))
 
 _UPSERT = """
 	insert into `tabCustomer Ledger Summary`
@@ -175,7 +156,7 @@ def rebuild_summary() -> int:
 	summary while a posting holds its new ledger rows: each would wait for the other (a deadlock)."""
 	with app_writes():
 		# one rebuild at a time: two would each hold the summary rows the other must delete
-		frappe.db.sql("select name from `tabDocType` where name = %s for update", SUMMARY)
+		lock_doctype(SUMMARY)
 		rows = frappe.db.sql(_AGGREGATE.format(where="") + " lock in share mode", {})
 		frappe.db.sql("delete from `tabCustomer Ledger Summary`")
 		now, user = frappe.utils.now(), frappe.session.user

@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate, nowdate
 
+from crm_app.overdue import overdue_invoices_condition
 from crm_app.receivables.ledger import ledger_row, post
 
 
@@ -117,15 +118,6 @@ def _unmark_paid(invoice, by_doc) -> None:
 	in_force = [r for r in rows if not r.is_reversal][sum(1 for r in rows if r.is_reversal) :]
 	if in_force:
 		post([_paid_row(invoice, by_doc, in_force[-1].posting_date, is_reversal=1)])
-
-
-def overdue_invoices_condition(alias: str) -> str:
-	"""SQL: the invoice `alias` is overdue (something left to pay after its due date). The one definition
-	behind the Overdue status, the segments' overdue amount and the payment reminders."""
-	return (
-		f"{alias}.docstatus = 1 and {alias}.is_return = 0 and {alias}.outstanding_amount > 0"
-		f" and {alias}.due_date < curdate()"
-	)
 
 
 def update_overdue_statuses() -> None:

@@ -10,24 +10,13 @@ from frappe import _
 from frappe.utils import add_months, flt, get_first_day, getdate
 from frappe.utils.nestedset import get_root_of
 
+from crm_app.access import check_scope, require_permission, require_read
 from crm_app.currency import company_currency
 from crm_app.input_checks import ensure_exists, not_found
 from crm_app.receivables.ledger import aggregate_ledger, summary_source
+from crm_app.receivables.movements import MOVEMENT_TYPES, TAXED
 
-MOVEMENTS = [
-	"Invoice",
-	"Receipt",
-	"Discount",
-	"Credit Note",
-	"Debit Note",
-	"Adjustment",
-	"Write-Off",
-	"Interest Charge",
-	"Returned Cheque",
-	"Invoice Paid",
-]
-# whose totals follow the "Include Tax in Statistics" switch of CRM Settings (Sage's rule)
-TAXED = {"Invoice", "Credit Note", "Debit Note"}
+MOVEMENTS = list(MOVEMENT_TYPES)
 
 
 def fiscal_year_dates(fiscal_year: str) -> tuple:
@@ -230,3 +219,45 @@ def default_fiscal_year() -> str | None:
 def validate_subject(customer_group=None, customer=None) -> None:
 	if not (customer_group or customer):
 		frappe.throw(_("Give a customer group or a customer"), frappe.ValidationError)
+
+
+MEASURES = ("amount", "count")
+
+
+class InvalidMeasureError(frappe.ValidationError):
+	pass
+
+
+def permitted_statistics(
+	fiscal_year: str,
+	customer_group: str | None = None,
+	customer: str | None = None,
+	company: str | None = None,
+	currency: str | None = None,
+) -> dict:
+	"""Sage's statistics for a customer, or for a customer group rolled up through its subtree, for a
+	caller allowed to read them (the API and the report alike)."""
+	validate_subject(customer_group, customer)
+	require_permission("Customer Ledger Entry")
+	check_scope(company, currency)
+	if customer_group:
+		ensure_exists("Customer Group", customer_group)
+	if customer:
+		require_read("Customer", customer)
+		return customer_statistics(customer, fiscal_year, company, currency)
+	return group_statistics(customer_group, fiscal_year, company, currency)
+
+
+def permitted_group_trends(
+	fiscal_year: str,
+	parent_customer_group: str | None = None,
+	company: str | None = None,
+	currency: str | None = None,
+	value: str = "amount",
+) -> dict:
+	"""`group_trends` for a caller allowed to read the ledger's figures (the API and the report alike)."""
+	require_permission("Customer Ledger Entry")
+	if value not in MEASURES:
+		frappe.throw(_("{0} must be one of {1}").format("value", ", ".join(MEASURES)), InvalidMeasureError)
+	check_scope(company, currency)
+	return group_trends(fiscal_year, parent_customer_group, company, currency, value)

@@ -19,8 +19,11 @@ import frappe
 from frappe.utils import flt, get_first_day, getdate
 from frappe.utils.background_jobs import create_job_id, get_queue
 
+from crm_app.access import require_permission, require_read
+from crm_app.guards import app_writes
+from crm_app.input_checks import parse_date
+from crm_app.locks import lock_doctype
 from crm_app.permissions import permitted_customers_condition
-from crm_app.receivables.guards import app_writes
 
 ACTUAL = "Sales Target Actual"
 # target field -> the tree it points into
@@ -181,7 +184,7 @@ def rebuild_actuals(target_names: list[str] | None = None) -> int:
 	plain read, would drop the invoices committed in between."""
 	with app_writes():
 		# one recount at a time: two would each hold rows the other has to delete
-		frappe.db.sql("select name from `tabDocType` where name = %s for update", ACTUAL)
+		lock_doctype(ACTUAL)
 		index = TargetIndex(target_names)
 		names = [t.name for t in index.targets]
 		rows = []
@@ -223,14 +226,13 @@ def subtree(doctype: str, node: str) -> list[str]:
 RECOUNT_JOB = "crm_app:recount_target_actuals"
 
 
-def on_tree_node_update(doc, method=None) -> None:
-	"""A node moved in one of the targets' trees: what counts for which target may have changed.
+def on_tree_nodes_moved(doctype: str, nodes: list[str]) -> None:
+	"""Nodes moved in a tree (reaction to `tree_nodes_moved`): what counts for which target may have
+	changed, if the targets point into that tree.
 
 	The recount is queued once the move is committed: queued before, it could run before the commit
 	and not see the move (or run for a move that was rolled back)."""
-	parent_field = doc.nsm_parent_field
-	inserted = doc.is_new() or doc.flags.in_insert  # a new node has no invoices yet
-	if not inserted and doc.has_value_changed(parent_field) and frappe.db.count("Sales Target"):
+	if nodes and doctype in DIMENSIONS.values() and frappe.db.count("Sales Target"):
 		frappe.db.after_commit.add(queue_recount)
 
 
@@ -263,3 +265,12 @@ def invoice_lines_for_target(sales_target: str, from_date, to_date) -> list[dict
 		values,
 		as_dict=True,
 	)
+
+
+def permitted_invoice_lines(sales_target: str, from_date, to_date) -> list[dict]:
+	"""`invoice_lines_for_target` for a caller allowed to read the target and the invoices (the API and
+	the report alike); the dates as given by a user."""
+	require_read("Sales Target", sales_target)
+	require_permission("Sales Invoice")
+	start, end = parse_date(from_date, "from_date"), parse_date(to_date, "to_date")
+	return invoice_lines_for_target(sales_target, start, end)

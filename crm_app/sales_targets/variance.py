@@ -12,6 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, add_months, flt, get_first_day, getdate
 
+from crm_app.access import require_permission
 from crm_app.currency import company_currency
 from crm_app.input_checks import not_found
 
@@ -199,3 +200,9 @@ def _figures(target_qty, actual_qty, target_amount, actual_amount) -> dict:
 		if target_amount
 		else achieved(target_qty, actual_qty),
 	}
+
+
+def permitted_target_vs_actual(fiscal_year: str, period: str = "Monthly", root: str | None = None) -> dict:
+	"""`target_vs_actual` for a caller allowed to read sales targets (the API and the report alike)."""
+	require_permission("Sales Target")
+	return target_vs_actual(fiscal_year, period, root)

@@ -6,7 +6,7 @@ from typing import Any
 import frappe
 from frappe import _
 
-from crm_app.receivables.dashboard import permitted_where
+from crm_app.permissions import permitted_where
 
 
 @frappe.whitelist()

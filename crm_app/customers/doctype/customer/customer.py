@@ -4,7 +4,6 @@
 
 from crm_app.customers.contacts import link_quick_entry_records
 from crm_app.customers.freeze import record_freeze_change, validate_freeze
-from crm_app.customers.leads import mark_lead_converted
 from crm_app.customers.naming import (
 	apply_new_customer_defaults,
 	by_naming_series,
@@ -112,4 +111,3 @@ class Customer(TreeNode):
 
 	def after_insert(self):
 		link_quick_entry_records(self)
-		mark_lead_converted(self)

@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from crm_app.data_transfer.files import UnreadableFileError
+from crm_app.csv_files import UnreadableFileError
 
 
 class CustomerImport(Document):

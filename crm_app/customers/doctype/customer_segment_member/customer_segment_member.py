@@ -3,7 +3,7 @@
 
 import frappe
 
-from crm_app.receivables.guards import AppWrittenDocument
+from crm_app.guards import AppWrittenDocument
 
 
 class CustomerSegmentMember(AppWrittenDocument):

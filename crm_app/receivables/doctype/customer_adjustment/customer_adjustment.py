@@ -3,8 +3,8 @@
 
 from frappe.model.document import Document
 
+from crm_app.guards import refuse_rename, validate_links
 from crm_app.receivables import adjustments, rules
-from crm_app.receivables.guards import refuse_rename, validate_links
 from crm_app.receivables.ledger import reverse_voucher
 
 

@@ -3,8 +3,8 @@
 
 from frappe.model.document import Document
 
+from crm_app.guards import refuse_rename, validate_links
 from crm_app.receivables import invoicing, rules
-from crm_app.receivables.guards import refuse_rename, validate_links
 from crm_app.receivables.ledger import ledger_row, post, reverse_voucher
 from crm_app.receivables.settlement import invoice_status, settle
 

@@ -6,8 +6,8 @@ from frappe import _
 from frappe.utils import formatdate
 from frappe.utils.nestedset import get_root_of
 
-from crm_app.api.receivables import get_statistics
 from crm_app.compat import report_refusals_stay_live
+from crm_app.receivables.statistics import permitted_statistics
 
 
 @report_refusals_stay_live
@@ -17,7 +17,7 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	if not filters.fiscal_year:
 		frappe.throw(_("Choose a fiscal year"), frappe.MandatoryError)
-	stats = get_statistics(
+	stats = permitted_statistics(
 		filters.fiscal_year,
 		customer_group=None
 		if filters.customer

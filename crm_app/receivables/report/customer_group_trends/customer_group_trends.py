@@ -5,8 +5,8 @@ import frappe
 from frappe import _
 from frappe.utils import flt, formatdate
 
-from crm_app.api.receivables import get_group_trends
 from crm_app.compat import report_refusals_stay_live
+from crm_app.receivables.statistics import permitted_group_trends
 
 
 @report_refusals_stay_live
@@ -15,7 +15,7 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	if not filters.fiscal_year:
 		frappe.throw(_("Choose a fiscal year"), frappe.MandatoryError)
-	trends = get_group_trends(
+	trends = permitted_group_trends(
 		filters.fiscal_year,
 		filters.parent_customer_group,
 		filters.company,

@@ -4,8 +4,8 @@
 import frappe
 from frappe import _
 
-from crm_app.api.sales_targets import get_target_invoice_lines
 from crm_app.compat import report_refusals_stay_live
+from crm_app.sales_targets.actuals import permitted_invoice_lines
 
 
 @report_refusals_stay_live
@@ -55,7 +55,7 @@ def execute(filters=None):
 			"width": 120,
 		},
 	]
-	lines = get_target_invoice_lines(filters.sales_target, filters.from_date, filters.to_date)
+	lines = permitted_invoice_lines(filters.sales_target, filters.from_date, filters.to_date)
 	return columns, with_currency(lines)
 
 

@@ -5,8 +5,8 @@ import frappe
 from frappe import _
 from frappe.utils import formatdate
 
-from crm_app.api.sales_targets import get_target_vs_actual
 from crm_app.compat import report_refusals_stay_live
+from crm_app.sales_targets.variance import permitted_target_vs_actual
 
 
 @report_refusals_stay_live
@@ -15,7 +15,9 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	if not filters.fiscal_year:
 		frappe.throw(_("Choose a fiscal year"), frappe.MandatoryError)
-	result = get_target_vs_actual(filters.fiscal_year, filters.period or "Monthly", filters.sales_target)
+	result = permitted_target_vs_actual(
+		filters.fiscal_year, filters.period or "Monthly", filters.sales_target
+	)
 	measure = "qty" if filters.based_on == "Quantity" else "amount"
 	fieldtype = "Float" if measure == "qty" else "Currency"
 	# amounts in the targets' currency (a Float with options would be drawn as money too)

@@ -9,7 +9,7 @@ from frappe import _
 from frappe.translate import print_language
 from frappe.utils import flt, fmt_money, formatdate, getdate
 
-from crm_app.receivables.settlement import overdue_invoices_condition
+from crm_app.overdue import overdue_invoices_condition
 
 STATEMENT_TEMPLATE = "templates/statement_of_account.html"
 OVERDUE_TEMPLATE = "templates/overdue_invoices.html"
