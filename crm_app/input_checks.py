@@ -106,7 +106,7 @@ _PART = r"(?:`[^`]+`|\w+)"
 COLUMN = re.compile(rf"^(?:(?P<table>{_PART})\s*\.\s*)?(?P<field>`\w+`|\w+|\*)$")
 ALIAS = re.compile(r"^(?P<expr>.+?)\s+as\s+(?P<alias>\w+|'[\w :.-]+'|\"[\w :.-]+\"|`[\w :.-]+`)$", re.I)
 AGGREGATE = re.compile(
-	rf"^(?P<function>{'|'.join(AGGREGATES)})\s*\(\s*(?:distinct\s+)?(?P<column>[^()]+?)\s*\)$", re.I
+	rf"^(?P<function>{'|'.join(AGGREGATES)})\s*\(\s*(?P<distinct>distinct\s+)?(?P<column>[^()]+?)\s*\)$", re.I
 )
 ORDER = re.compile(r"^(?P<column>.+?)(?:\s+(?P<direction>asc|desc))?$", re.I | re.S)
 
@@ -298,9 +298,9 @@ def check_fields_argument(value, meta) -> None:
 		aggregate = AGGREGATE.match(expression)
 		if aggregate:
 			expression = aggregate["column"]
-		check_column(
-			expression, meta, "fields", star=not aggregate or aggregate["function"].lower() == "count"
-		)
+		# `*` alone or count(*), not sum(*) nor count(distinct *)
+		star = not aggregate or (aggregate["function"].lower() == "count" and not aggregate["distinct"])
+		check_column(expression, meta, "fields", star=star)
 
 
 def check_column(expression: str, meta, argument: str, star: bool = False):
@@ -337,7 +337,8 @@ def check_order(value, meta, argument: str, aggregate: bool = False) -> None:
 
 
 def check_document_argument(value, argument: str) -> None:
-	"""A document sent to Frappe's save and insert methods: its Link fields hold single values."""
+	"""A document sent to Frappe's save, insert and document-method calls: JSON (whatever its doctype:
+	Frappe answers a 500 otherwise), with single values in the Link fields of the app's doctypes."""
 	if value is None:
 		return
 	if isinstance(value, str):

@@ -172,6 +172,8 @@ def test_an_order_by_subquery_is_refused_before_it_runs(admin_session, server_ur
 		("fields", '["`tabUser`.`password`"]'),
 		("fields", '["name as `x`, `y`"]'),
 		("fields", '["count(*) as n from tabUser -- "]'),
+		("fields", '["sum(*)"]'),
+		("fields", '["count(distinct *)"]'),
 		("fields", '"name"'),
 	],
 )
