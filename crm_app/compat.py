@@ -78,3 +78,26 @@ def report_refusals_stay_live(execute):
 			raise
 
 	return checked
+
+
+def refuse_malformed_json_bodies(refuse) -> None:
+	"""Frappe parses a JSON request body (frappe.app.make_form_dict) before any before_request hook runs,
+	and answers one it cannot parse with a 500 (frappe/frappe#34167, v15 and v16): `refuse(request)`, which
+	raises a 4xx, is called instead. Set once per process, from the app's first before_request (a worker's
+	very first request comes before any app code)."""
+	import frappe.app
+
+	if getattr(frappe.app.make_form_dict, "refuse", None) is refuse:
+		return
+	parse = getattr(frappe.app.make_form_dict, "__wrapped__", frappe.app.make_form_dict)
+
+	@functools.wraps(parse)
+	def make_form_dict(request):
+		try:
+			return parse(request)
+		except ValueError:  # json's and orjson's JSONDecodeError
+			refuse(request)
+			raise
+
+	make_form_dict.refuse = refuse
+	frappe.app.make_form_dict = make_form_dict

@@ -62,8 +62,9 @@ scheduler_events = {
 # a segment's members and history name customers and segments without holding them back from deletion
 ignore_links_on_delete = ["Customer Segment Member", "Customer Segment Log"]
 
-# A REST write's body must have the shape of a document before Frappe builds one from it
-before_request = ["crm_app.input_checks.check_resource_body"]
+# What Frappe parses or puts into SQL for the app's doctypes and methods (a REST body, a list query's
+# fields, filters and order) is checked before it does
+before_request = ["crm_app.input_checks.check_request"]
 
 # Sales targets count invoice lines as invoices are submitted and cancelled. A saved customer or tree node
 # announces what changed (crm_app.announcements); the reactions are listed in crm_events below

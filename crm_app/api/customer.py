@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 
 from crm_app.access import require_permission
-from crm_app.api.arguments import (
+from crm_app.arguments import (
 	json_object,
 	name_list,
 	readable_customers,

@@ -6,7 +6,7 @@ Over REST: upload the file (`/api/method/upload_file`), create a Customer Import
 
 import frappe
 
-from crm_app.api.arguments import json_value, name_list, strict_arguments
+from crm_app.arguments import json_value, name_list, strict_arguments
 from crm_app.data_transfer import exporter, jobs
 
 

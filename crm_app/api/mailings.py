@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 
 from crm_app.access import require_permission
-from crm_app.api.arguments import InvalidArgumentError, strict_arguments
+from crm_app.arguments import InvalidArgumentError, strict_arguments
 from crm_app.customers import mailings, statements
 from crm_app.input_checks import ensure_exists, parse_date, permitted_doc
 

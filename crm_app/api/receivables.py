@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 
 from crm_app.access import check_scope, require_permission
-from crm_app.api.arguments import strict_arguments
+from crm_app.arguments import strict_arguments
 from crm_app.input_checks import ensure_exists
 from crm_app.receivables import invoicing, statistics
 from crm_app.receivables.ledger import rebuild_summary

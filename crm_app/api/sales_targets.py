@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from crm_app.api.arguments import strict_arguments
+from crm_app.arguments import strict_arguments
 from crm_app.input_checks import ensure_exists
 from crm_app.sales_targets import actuals, variance
 

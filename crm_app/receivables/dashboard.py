@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import fmt_money, nowdate
 
+from crm_app.arguments import strict_arguments
 from crm_app.currency import company_currency, default_company
 from crm_app.permissions import permitted_where
 
@@ -28,16 +29,19 @@ def invoice_outstanding(overdue_only: bool = False) -> str:
 
 
 @frappe.whitelist()
+@strict_arguments
 def total_outstanding(filters: str | dict | None = None) -> str:
 	return invoice_outstanding()
 
 
 @frappe.whitelist()
+@strict_arguments
 def overdue_outstanding(filters: str | dict | None = None) -> str:
 	return invoice_outstanding(overdue_only=True)
 
 
 @frappe.whitelist()
+@strict_arguments
 def active_customers(filters: str | dict | None = None) -> dict:
 	count = permitted_aggregate("Customer", "count(*)", ["disabled = 0"], {})
 	return {"value": int(count), "fieldtype": "Int"}

@@ -6,10 +6,12 @@ from typing import Any
 import frappe
 from frappe import _
 
+from crm_app.arguments import strict_arguments
 from crm_app.permissions import permitted_where
 
 
 @frappe.whitelist()
+@strict_arguments
 def get(
 	chart_name: str | None = None,
 	chart: Any = None,
