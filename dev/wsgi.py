@@ -10,6 +10,8 @@ import frappe.app
 from frappe.middlewares import StaticDataMiddleware
 from werkzeug.middleware.shared_data import SharedDataMiddleware
 
+from crm_app import compat, input_checks
+
 SITES_PATH = os.path.abspath(".")
 DEFAULT_SITE = os.environ.get("CRM_DEFAULT_SITE")
 
@@ -23,6 +25,11 @@ def route_to_site(app):
 
 	return wsgi
 
+
+# Frappe parses a request's JSON body before the app's first before_request has run in a worker: the
+# refusal of a malformed body is put in place here, so that a worker's very first request has it too (on
+# another server, the app's first before_request puts it in place)
+compat.refuse_malformed_json_bodies(input_checks.refuse_malformed_body)
 
 application = SharedDataMiddleware(frappe.app.application, {"/assets": os.path.join(SITES_PATH, "assets")})
 application = StaticDataMiddleware(application, {"/files": SITES_PATH})
