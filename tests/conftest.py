@@ -6,7 +6,8 @@ Administrator and is rolled back afterwards; tests that go through the HTTP serv
 themselves, since the server commits.
 
 The tests under tests/unit/ need no site: their conftest overrides `frappe_site` and `rollback`, and they
-run first, before this process connects to the site.
+run first, before this process connects to the site. The desk tests share one Chromium per session, with
+a fresh browser context for each test (tests/browser.py).
 """
 
 import os
@@ -21,6 +22,8 @@ import pytest
 import requests
 
 REPO = Path(__file__).resolve().parents[1]
+
+pytest_plugins = ["tests.browser"]  # the desk tests' browser fixtures
 
 
 def find_sites_path() -> Path:
