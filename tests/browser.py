@@ -44,8 +44,14 @@ def watch(page) -> None:
 			m.type == "error" and page.errors.append(f"console: {m.text} ({m.location.get('url', '')})")
 		),
 	)
-	page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
+	page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}{where(e)}"))
 	page.on("response", lambda r: r.status >= 400 and page.errors.append(f"{r.status} {r.url}"))
+
+
+def where(error) -> str:
+	"""Where a page error was raised (the first frame of its stack), to find an intermittent one."""
+	frames = [line.strip() for line in (error.stack or "").splitlines() if line.strip().startswith("at ")]
+	return f" ({frames[0]})" if frames else ""
 
 
 def log_in(page, server_url, user, password):
@@ -56,6 +62,22 @@ def log_in(page, server_url, user, password):
 	page.fill("#login_password", password)
 	page.click(".btn-login")
 	page.wait_for_url(f"**{DESK}**", timeout=60_000)
+
+
+def quiet(page, ms: int = 400, timeout: int = 30_000) -> None:
+	"""Wait until the desk has asked nothing of the server for `ms` milliseconds in a row, counted from
+	now (a report runs its query after it is drawn; a chart is drawn once its data came back)."""
+	page.evaluate("() => { window.__crmQuietSince = performance.now(); }")
+	page.wait_for_function(
+		"""ms => {
+			const now = performance.now();
+			if (frappe.request.ajax_count) window.__crmQuietSince = now;
+			return now - window.__crmQuietSince >= ms;
+		}""",
+		arg=ms,
+		polling=50,
+		timeout=timeout,
+	)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from frappe.utils.nestedset import get_root_of
 from frappe.utils.password import update_password
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser import ARTIFACTS, DESK, is_realtime_noise
+from tests.browser import ARTIFACTS, DESK, is_realtime_noise, quiet
 from tests.trees import make_node, unique
 from tests.users import make_user, remove_user
 
@@ -109,7 +109,7 @@ def settle(page) -> None:
 		"() => window.frappe && frappe.container && frappe.container.page && !frappe.request.ajax_count",
 		timeout=30_000,
 	)
-	page.wait_for_timeout(1000)
+	quiet(page, 600)
 
 
 def short(error: str) -> str:
@@ -120,7 +120,7 @@ def short(error: str) -> str:
 def is_unset_filter_notice(message: str) -> bool:
 	# Frappe's query report throws this (and shows "Please set filters") when it is drawn before the
 	# report's onload has filled a required filter; the report then runs once the filter is set
-	return message == "pageerror: Filter missing"
+	return message.startswith("pageerror: Filter missing")
 
 
 def visit(page, route):
@@ -129,13 +129,12 @@ def visit(page, route):
 	page.evaluate("route => frappe.set_route(route)", route)
 	# drawn, and nothing more asked of the server for a moment (reports run after they are drawn)
 	try:
-		for _ in range(2):
-			page.wait_for_function(
-				"() => frappe.container.page && frappe.container.page.offsetParent !== null"
-				" && !frappe.request.ajax_count",
-				timeout=30_000,
-			)
-			page.wait_for_timeout(300)
+		page.wait_for_function(
+			"() => frappe.container.page && frappe.container.page.offsetParent !== null"
+			" && !frappe.request.ajax_count",
+			timeout=30_000,
+		)
+		quiet(page)
 		if route == WORKSPACE:  # its cards and chart drawn before leaving (a chart drawn hidden errs)
 			page.wait_for_function(
 				"() => [...document.querySelectorAll('.number-widget-box')].every(w => w.querySelector('.number'))"
