@@ -1,5 +1,5 @@
 # Two commands for a newcomer: `make serve` and `make test`. Both set up what is missing first.
-.PHONY: setup serve test lint format clean
+.PHONY: setup serve test unit lint format clean
 
 setup:
 	bash dev/setup.sh
@@ -7,9 +7,14 @@ setup:
 serve: setup
 	bash dev/serve.sh
 
+# Everything: the unit layer (tests/unit) first, then the tests on the test site, the desk's included.
 test:
 	bash dev/setup.sh --with-browser
 	bash dev/test.sh $(PYTEST_ARGS)
+
+# The unit layer alone (pure functions, no site): seconds, once a bench exists.
+unit:
+	bash dev/test.sh --unit $(PYTEST_ARGS)
 
 lint:
 	.bench/tools/bin/ruff check .

@@ -1,9 +1,13 @@
-"""pytest against a real Frappe test site.
+"""pytest against a real Frappe test site, and a unit layer without one.
 
 The site comes from FRAPPE_SITE (default test.localhost) in the bench found from FRAPPE_SITES_PATH, the
 development bench of dev/setup.sh, or the bench this app sits in (apps/crm_app). Every test runs as
 Administrator and is rolled back afterwards; tests that go through the HTTP server clean up after
 themselves, since the server commits.
+
+The tests under tests/unit/ need no site: their conftest overrides `frappe_site` and `rollback`, and they
+run first, before this process connects to the site. The desk tests share one Chromium per session, with
+a fresh browser context for each test (tests/browser.py).
 """
 
 import os
@@ -19,6 +23,8 @@ import requests
 
 REPO = Path(__file__).resolve().parents[1]
 
+pytest_plugins = ["tests.browser"]  # the desk tests' browser fixtures
+
 
 def find_sites_path() -> Path:
 	if os.environ.get("FRAPPE_SITES_PATH"):
@@ -29,15 +35,28 @@ def find_sites_path() -> Path:
 	raise RuntimeError("No bench found: set FRAPPE_SITES_PATH to the bench's sites folder")
 
 
-SITES_PATH = find_sites_path()
 SITE = os.environ.get("FRAPPE_SITE", "test.localhost")
 ADMIN_PASSWORD = os.environ.get("CRM_ADMIN_PASSWORD", "admin")
+UNIT_DIR = Path(__file__).resolve().parent / "unit"
+
+
+def __getattr__(name: str):
+	# SITES_PATH looked up when a site test asks for it: the unit tests run where no bench is found
+	if name == "SITES_PATH":
+		return find_sites_path()
+	raise AttributeError(name)
+
+
+def pytest_collection_modifyitems(items):
+	"""The unit tests first: they must run before this process connects to the site."""
+	items.sort(key=lambda item: UNIT_DIR not in Path(str(item.fspath)).parents)
 
 
 def connect_site() -> None:
 	"""Connect this process to the test site (tests and benchmarks)."""
-	os.chdir(SITES_PATH)  # Frappe resolves logs and assets from the sites folder
-	frappe.init(site=SITE, sites_path=str(SITES_PATH))
+	sites_path = find_sites_path()
+	os.chdir(sites_path)  # Frappe resolves logs and assets from the sites folder
+	frappe.init(site=SITE, sites_path=str(sites_path))
 	frappe.connect()
 
 
@@ -92,7 +111,7 @@ def server_url():
 			str(REPO / "dev"),
 			"wsgi:application",
 		],
-		cwd=SITES_PATH,
+		cwd=find_sites_path(),
 		env=env,
 		stdout=log,
 		stderr=subprocess.STDOUT,

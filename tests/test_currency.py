@@ -13,9 +13,9 @@ from crm_app.receivables.report.customer_group_statistics import customer_group_
 from crm_app.receivables.report.customer_group_trends import customer_group_trends
 from crm_app.sales_targets.report.sales_target_invoices import sales_target_invoices
 from crm_app.sales_targets.report.sales_target_variance import sales_target_variance
+from tests.browser import DESK, is_realtime_noise
 from tests.fixtures import make_company, make_customer
 from tests.receivables import invoice, make_fiscal_year, make_item, purge, purge_masters
-from tests.test_desk import DESK, desk_page, is_realtime_noise
 from tests.trees import make_node, unique
 
 
@@ -175,7 +175,7 @@ def test_the_company_form_asks_only_for_the_name():
 	assert twin.abbr.startswith(doc.abbr) and twin.abbr != doc.abbr
 
 
-def test_the_desk_draws_a_customers_figures_in_their_currency(desk_page, server_url):  # noqa: F811
+def test_the_desk_draws_a_customers_figures_in_their_currency(desk_page, server_url):
 	"""A customer billed by a CHF company: the overview on its form is in francs, not in the site's
 	default currency."""
 	company = make_company("CHF").name

@@ -1,63 +1,9 @@
-"""The desk in headless Chromium (Debian's package; dev/setup.sh --with-browser installs it)."""
-
-import os
-from pathlib import Path
+"""The desk as Administrator: tree views and the customer quick entry, in headless Chromium
+(tests/browser.py)."""
 
 import pytest
 
-from crm_app.compat import desk_prefix
-from tests.conftest import ADMIN_PASSWORD, REPO
-
-DESK = desk_prefix()
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_ARGS = [
-	"--no-sandbox",
-	"--disable-gpu",
-	"--disable-quic",
-	"--no-first-run",
-	"--disable-background-networking",
-	"--disable-component-update",
-	"--disable-sync",
-]
-
-
-def is_realtime_noise(message: str) -> bool:
-	# no realtime (socket.io) server runs in this set-up; the desk works without it
-	return "socket.io" in message
-
-
-def log_in(page, server_url, user, password):
-	"""Log in through the login page, collecting every console error, page error and 4xx/5xx in page.errors."""
-	page.errors = []
-	page.on(
-		"console",
-		lambda m: (
-			m.type == "error" and page.errors.append(f"console: {m.text} ({m.location.get('url', '')})")
-		),
-	)
-	page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
-	page.on("response", lambda r: r.status >= 400 and page.errors.append(f"{r.status} {r.url}"))
-	page.goto(f"{server_url}/login")
-	page.fill("#login_email", user)
-	page.fill("#login_password", password)
-	page.click(".btn-login")
-	page.wait_for_url(f"**{DESK}**", timeout=60_000)
-
-
-@pytest.fixture
-def desk_page(server_url):
-	if not Path(CHROMIUM).exists():
-		pytest.fail(f"Chromium not found at {CHROMIUM}: run dev/setup.sh --with-browser")
-	from playwright.sync_api import sync_playwright
-
-	with sync_playwright() as playwright:
-		browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-		page = browser.new_page(viewport={"width": 1280, "height": 800})
-		log_in(page, server_url, "Administrator", ADMIN_PASSWORD)
-		yield page
-		browser.close()
+from tests.browser import ARTIFACTS, DESK, is_realtime_noise
 
 
 def open_tree_root(page, doctype: str, root: str) -> None:

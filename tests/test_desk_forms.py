@@ -4,13 +4,10 @@ picked, and the group's "Change Defaults for Customers" dialog."""
 import frappe
 import pytest
 
-from tests import test_desk
+from tests.browser import ARTIFACTS, DESK, is_realtime_noise
 from tests.fixtures import make_price_list
 from tests.receivables import invoice, purge, purge_masters, setup_customer
 from tests.segments import make_group_segment
-from tests.test_desk import ARTIFACTS, DESK, is_realtime_noise
-
-desk_page = test_desk.desk_page  # the fixture: a desk logged in as Administrator
 
 
 @pytest.fixture

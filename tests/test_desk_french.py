@@ -12,8 +12,8 @@ import pytest
 from frappe.utils.password import update_password
 
 import crm_app
+from tests.browser import ARTIFACTS, DESK, is_realtime_noise
 from tests.receivables import invoice, make_fiscal_year, purge, purge_masters, setup_customer
-from tests.test_desk import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESK, is_realtime_noise, log_in
 from tests.test_desk_roles import settle
 from tests.users import make_user, remove_user
 
@@ -64,33 +64,27 @@ def screens(data):
 	}
 
 
-def test_the_apps_screens_are_in_french(server_url, french_user):
-	from playwright.sync_api import sync_playwright
-
+def test_the_apps_screens_are_in_french(new_desk_page, server_url, french_user):
 	english = english_with_french_line()
 	found = {}
-	with sync_playwright() as playwright:
-		browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-		page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-		log_in(page, server_url, french_user.user, PASSWORD)
+	page = new_desk_page(french_user.user, PASSWORD, viewport={"width": 1280, "height": 900}, locale="fr-FR")
+	settle(page)
+	ARTIFACTS.mkdir(exist_ok=True)
+	for key, route in screens(french_user).items():
+		page.goto(f"{server_url}{route}")
 		settle(page)
-		ARTIFACTS.mkdir(exist_ok=True)
-		for key, route in screens(french_user).items():
-			page.goto(f"{server_url}{route}")
-			settle(page)
-			if "query-report" in route:  # its rows drawn
-				page.locator(
-					".page-container:visible .dt-row-0, .page-container:visible .no-result:visible"
-				).first.wait_for(timeout=30_000)
-			page.wait_for_timeout(1500)  # charts drawn
-			text = page.locator(".page-container:visible, .layout-main-section:visible").first.inner_text()
-			page.screenshot(path=str(ARTIFACTS / f"fr-{key}.png"), full_page=True)
-			lines = {line.strip() for line in re.split(r"[\n\t]", text) if line.strip()}
-			untranslated = sorted(lines & english)
-			if untranslated:
-				found[key] = untranslated
-			assert "د.إ" not in text, f"{key}: an amount in dirham"
-		errors = [e for e in page.errors if not is_realtime_noise(e)]
-		browser.close()
+		if "query-report" in route:  # its rows drawn
+			page.locator(
+				".page-container:visible .dt-row-0, .page-container:visible .no-result:visible"
+			).first.wait_for(timeout=30_000)
+		page.wait_for_timeout(1500)  # charts drawn
+		text = page.locator(".page-container:visible, .layout-main-section:visible").first.inner_text()
+		page.screenshot(path=str(ARTIFACTS / f"fr-{key}.png"), full_page=True)
+		lines = {line.strip() for line in re.split(r"[\n\t]", text) if line.strip()}
+		untranslated = sorted(lines & english)
+		if untranslated:
+			found[key] = untranslated
+		assert "د.إ" not in text, f"{key}: an amount in dirham"
+	errors = [e for e in page.errors if not is_realtime_noise(e)]
 	assert not found, found
 	assert errors == []

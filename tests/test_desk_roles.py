@@ -1,8 +1,8 @@
 """The desk as each role: every screen a role works on opens without an error, a 4xx or a 5xx, and a
 user limited to one territory sees only that territory's customers.
 
-Each role logs in with its own browser context (its own session), as people do; the screens are
-those of the role matrix in the README.
+Each role logs in with its own browser context (its own session), as people do, in the session's one
+browser (tests/browser.py); the screens are those of the role matrix in the README.
 """
 
 import re
@@ -13,7 +13,7 @@ from frappe.utils.nestedset import get_root_of
 from frappe.utils.password import update_password
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.test_desk import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESK, is_realtime_noise, log_in
+from tests.browser import ARTIFACTS, DESK, is_realtime_noise, quiet
 from tests.trees import make_node, unique
 from tests.users import make_user, remove_user
 
@@ -98,22 +98,10 @@ def people():
 	frappe.db.commit()
 
 
-@pytest.fixture(scope="module")
-def browser():
-	from playwright.sync_api import sync_playwright
-
-	with sync_playwright() as playwright:
-		browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-		yield browser
-		browser.close()
-
-
-def open_desk(browser, server_url, user):
-	context = browser.new_context(viewport={"width": 1280, "height": 800})
-	page = context.new_page()
-	log_in(page, server_url, user, PASSWORD)
+def open_desk(new_desk_page, user):
+	page = new_desk_page(user, PASSWORD)
 	settle(page)  # the landing workspace drawn (its chart included) before the test routes away
-	return context, page
+	return page
 
 
 def settle(page) -> None:
@@ -121,7 +109,7 @@ def settle(page) -> None:
 		"() => window.frappe && frappe.container && frappe.container.page && !frappe.request.ajax_count",
 		timeout=30_000,
 	)
-	page.wait_for_timeout(1000)
+	quiet(page, 600)
 
 
 def short(error: str) -> str:
@@ -132,7 +120,7 @@ def short(error: str) -> str:
 def is_unset_filter_notice(message: str) -> bool:
 	# Frappe's query report throws this (and shows "Please set filters") when it is drawn before the
 	# report's onload has filled a required filter; the report then runs once the filter is set
-	return message == "pageerror: Filter missing"
+	return message.startswith("pageerror: Filter missing")
 
 
 def visit(page, route):
@@ -141,13 +129,12 @@ def visit(page, route):
 	page.evaluate("route => frappe.set_route(route)", route)
 	# drawn, and nothing more asked of the server for a moment (reports run after they are drawn)
 	try:
-		for _ in range(2):
-			page.wait_for_function(
-				"() => frappe.container.page && frappe.container.page.offsetParent !== null"
-				" && !frappe.request.ajax_count",
-				timeout=30_000,
-			)
-			page.wait_for_timeout(300)
+		page.wait_for_function(
+			"() => frappe.container.page && frappe.container.page.offsetParent !== null"
+			" && !frappe.request.ajax_count",
+			timeout=30_000,
+		)
+		quiet(page)
 		if route == WORKSPACE:  # its cards and chart drawn before leaving (a chart drawn hidden errs)
 			page.wait_for_function(
 				"() => [...document.querySelectorAll('.number-widget-box')].every(w => w.querySelector('.number'))"
@@ -160,37 +147,31 @@ def visit(page, route):
 
 
 @pytest.mark.parametrize("role", list(SCREENS))
-def test_each_role_opens_its_screens_without_errors(browser, server_url, people, role):
-	context, page = open_desk(browser, server_url, people.users[role])
-	try:
-		problems = []
-		for route in SCREENS[role]:
-			text = visit(page, route)
-			errors = [e for e in page.errors if not is_realtime_noise(e) and not is_unset_filter_notice(e)]
-			if REFUSED.search(text) or errors:
-				problems.append((route, REFUSED.findall(text), errors))
-			page.errors.clear()
-		ARTIFACTS.mkdir(exist_ok=True)
-		page.screenshot(path=str(ARTIFACTS / f"role-{role.lower().replace(' ', '-')}.png"))
-		assert not problems, "\n".join(
-			f"{route}: {refused} {[short(e) for e in errors]}" for route, refused, errors in problems
-		)
-	finally:
-		context.close()
+def test_each_role_opens_its_screens_without_errors(new_desk_page, people, role):
+	page = open_desk(new_desk_page, people.users[role])
+	problems = []
+	for route in SCREENS[role]:
+		text = visit(page, route)
+		errors = [e for e in page.errors if not is_realtime_noise(e) and not is_unset_filter_notice(e)]
+		if REFUSED.search(text) or errors:
+			problems.append((route, REFUSED.findall(text), errors))
+		page.errors.clear()
+	ARTIFACTS.mkdir(exist_ok=True)
+	page.screenshot(path=str(ARTIFACTS / f"role-{role.lower().replace(' ', '-')}.png"))
+	assert not problems, "\n".join(
+		f"{route}: {refused} {[short(e) for e in errors]}" for route, refused, errors in problems
+	)
 
 
-def test_a_territory_scoped_user_sees_only_that_territory(browser, server_url, people):
-	context, page = open_desk(browser, server_url, people.scoped)
-	try:
-		visit(page, CUSTOMERS)
-		page.wait_for_selector(f"text={people.customers['inside']}", timeout=30_000)
-		text = page.locator("body").inner_text()
-		assert people.customers["inside"] in text
-		assert people.customers["outside"] not in text
-		visit(page, f"{CUSTOMERS}/{people.customers['outside']}")
-		text = page.locator("body").inner_text()
-		assert REFUSED.search(text), "the form of a customer outside the territory must be refused"
-		ARTIFACTS.mkdir(exist_ok=True)
-		page.screenshot(path=str(ARTIFACTS / "role-territory-scoped.png"))
-	finally:
-		context.close()
+def test_a_territory_scoped_user_sees_only_that_territory(new_desk_page, people):
+	page = open_desk(new_desk_page, people.scoped)
+	visit(page, CUSTOMERS)
+	page.wait_for_selector(f"text={people.customers['inside']}", timeout=30_000)
+	text = page.locator("body").inner_text()
+	assert people.customers["inside"] in text
+	assert people.customers["outside"] not in text
+	visit(page, f"{CUSTOMERS}/{people.customers['outside']}")
+	text = page.locator("body").inner_text()
+	assert REFUSED.search(text), "the form of a customer outside the territory must be refused"
+	ARTIFACTS.mkdir(exist_ok=True)
+	page.screenshot(path=str(ARTIFACTS / "role-territory-scoped.png"))

@@ -98,15 +98,19 @@ class Compiled:
 	reads_ledger: bool
 
 
-def compile_rules(rules: list, match: str = "All", company: str | None = None) -> Compiled:
+def compile_rules(
+	rules: list, match: str = "All", company: str | None = None, fields: dict[str, RuleField] | None = None
+) -> Compiled:
 	"""The SQL condition of a segment's rules (dicts or child rows with field, operator, value, value_to).
 	A rule naming an unknown field or operator, or a value of the wrong type, is refused. No rule: no
-	customer matches (members are then added by hand)."""
+	customer matches (members are then added by hand). `fields`: the fields a rule may name,
+	`rule_fields()` (read from Customer's meta) when not given."""
 	if match not in ("All", "Any"):
 		frappe.throw(
 			_("Customers Must Match must be All or Any, not {0}").format(match), InvalidSegmentRuleError
 		)
-	fields, values, conditions = rule_fields(), {}, []
+	fields = rule_fields() if fields is None else fields
+	values, conditions = {}, []
 	reads_ledger = False
 	for index, rule in enumerate(rules, start=1):
 		rule = frappe._dict(rule) if isinstance(rule, dict) else rule
