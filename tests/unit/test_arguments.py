@@ -1,10 +1,10 @@
-"""Arguments of the app's whitelisted methods (crm_app.api.arguments): JSON read from text or taken as
+"""Arguments of the app's whitelisted methods (crm_app.arguments): JSON read from text or taken as
 parsed, names or lists of names, required arguments; refusals are specific 4xx errors."""
 
 import frappe
 import pytest
 
-from crm_app.api.arguments import (
+from crm_app.arguments import (
 	InvalidArgumentError,
 	MalformedJSONError,
 	MissingArgumentError,
