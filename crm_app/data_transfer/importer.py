@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 
 import frappe
 from frappe import _
-from frappe.utils import cint, now
+from frappe.model import table_fields
+from frappe.utils import now, strip_html_tags
 
 from crm_app.customers.contacts import link_quick_entry_records
-from crm_app.customers.freeze import validate_freeze
+from crm_app.customers.freeze import normalise_freeze, record_freeze_changes
 from crm_app.customers.naming import (
 	by_naming_series,
 	homonym_index,
@@ -35,6 +36,7 @@ from crm_app.customers.naming import (
 	next_free_name,
 	take_name,
 )
+from crm_app.customers.sensitive_fields import guarded_fields, refusal, unpermitted_change
 from crm_app.data_transfer.columns import (
 	ADDRESS_PREFIX,
 	DOCUMENT_ORDER,
@@ -47,16 +49,25 @@ from crm_app.data_transfer.columns import (
 	sheet_doctype,
 )
 from crm_app.data_transfer.files import Sheet, read_sheets
+from crm_app.events import announce
 from crm_app.input_checks import check_value
 from crm_app.locks import lock_tree
-from crm_app.tree_rebuild import compute_bounds, rebuild_tree
-from crm_app.trees import parent_field_of
+from crm_app.tree_rebuild import rebuild_tree
+from crm_app.trees import TREES as TREE_REGISTRY
+from crm_app.trees import (
+	LeafHasChildrenError,
+	MembersExistError,
+	Node,
+	NodesInMemory,
+	check_leaf,
+	check_place,
+	parent_field_of,
+)
+from crm_app.values import yes_no
 
 INSERT_CHUNK = 5000
 STREAMED = "Customer"  # the doctype read a batch at a time
 TREES = [doctype for doctype in IMPORT_ORDER if doctype != STREAMED]
-TRUE = {"1", "yes", "oui", "true", "vrai", "y", "o", "x"}
-FALSE = {"0", "no", "non", "false", "faux", "n", ""}
 
 
 class InvalidImportError(frappe.ValidationError):
@@ -74,6 +85,8 @@ class Row:
 	errors: list = field(default_factory=list)  # (column, message)
 	address: dict = field(default_factory=dict)  # a customer's address columns
 	position: int = 0  # index of the row in its sheet
+	defaulted: list = field(default_factory=list)  # the fields a new record's defaults filled
+	before: dict = field(default_factory=dict)  # an existing record's stored values of the file's fields
 
 	def fail(self, column: str | None, message: str) -> None:
 		self.errors.append((column, message))
@@ -127,6 +140,16 @@ def import_files(
 		return report.as_dict()
 	plan.write(report, progress)
 	return report.as_dict()
+
+
+def commit_or_roll_back(report: dict, good_rows_only: bool) -> bool:
+	"""End an import's transaction: a dry run, or a refused row without `good_rows_only`, writes nothing
+	(all or nothing); otherwise what was written is committed. True when committed."""
+	if report["dry_run"] or (report["errors"] and not good_rows_only):
+		frappe.db.rollback()
+		return False
+	frappe.db.commit()
+	return True
 
 
 @dataclass
@@ -193,6 +216,7 @@ class _Plan:
 		self.streamed_errors = []  # errors of the customer rows not held
 		self.stored = {}  # doctype -> {name: (parent, is_group)}
 		self._good = {}  # doctype -> {name: row} of the rows without errors, as of the last pass
+		self._trees = {}  # doctype -> the tree the rules look at, as of the last pass
 		self._rules = {}
 		self._namers = {}
 		# the customers of the file that contacts and addresses name: by ID and by customer name
@@ -232,7 +256,7 @@ class _Plan:
 		if doctype not in self.stored:
 			parent = parent_field_of(doctype)
 			self.stored[doctype] = {
-				name: (node_parent, cint(is_group))
+				name: Node(node_parent or None, bool(is_group))
 				for name, node_parent, is_group in frappe.db.sql(
 					f"select name, `{parent}`, is_group from `tab{doctype}`"
 				)
@@ -246,12 +270,40 @@ class _Plan:
 			}
 		return self._good[doctype]
 
-	def node(self, doctype: str, name: str) -> tuple | None:
-		"""(parent, is_group) of a node of the file (its good rows) or of the database."""
-		row = self.good(doctype).get(name)
-		if row:
-			return row.values.get(parent_field_of(doctype)), cint(row.values.get("is_group"))
-		return self.stored_tree(doctype).get(name)
+	def tree(self, doctype: str) -> NodesInMemory:
+		"""The stored tree with the file's good rows laid over it: what the tree rules look at."""
+		if doctype not in self._trees:
+			nodes, parent_field = dict(self.stored_tree(doctype)), parent_field_of(doctype)
+			for name, row in self.good(doctype).items():
+				stored = nodes.get(name)
+				if stored and not self.update:
+					continue
+				values = row.values
+				nodes[name] = Node(
+					(values.get(parent_field) or None)
+					if parent_field in values or not stored
+					else stored.parent,
+					bool(values.get("is_group")) if "is_group" in values or not stored else stored.is_group,
+				)
+			self._trees[doctype] = NodesInMemory(nodes, self.members(doctype, nodes))
+		return self._trees[doctype]
+
+	def members(self, doctype: str, nodes: dict) -> dict:
+		"""A record (doctype, name) held by each stored leaf the file makes a group."""
+		stored = self.stored_tree(doctype)
+		names = [
+			name
+			for name, node in nodes.items()
+			if node.is_group and name in stored and not stored[name].is_group
+		]
+		found = {}
+		for member, link_field in TREE_REGISTRY[doctype].members if names else ():
+			for node, record in frappe.db.sql(
+				f"select `{link_field}`, min(name) from `tab{member}` where `{link_field}` in %s group by `{link_field}`",
+				[names],
+			):
+				found.setdefault(node, (member, record))
+		return found
 
 	def check(self) -> None:
 		"""Trees first (they link to nothing else of the file), then the customers a batch at a time against
@@ -263,7 +315,7 @@ class _Plan:
 		for doctype in DOCUMENT_ORDER:
 			self.check_documents(doctype)
 		for doctype in TREES + DOCUMENT_ORDER:
-			self.check_permissions(doctype, self.rows.get(doctype, ()))
+			self.check_stored(doctype, self.rows.get(doctype, ()))
 		self.settle(TREES)
 		self.check_customers()
 		self.settle([STREAMED])
@@ -277,7 +329,7 @@ class _Plan:
 		"""Links and tree rules between held rows: a row that fails may make another fail, until none does."""
 		while True:
 			failing = sum(bool(row.errors) for doctype in doctypes for row in self.rows.get(doctype, ()))
-			self._good = {}
+			self._good, self._trees = {}, {}
 			for doctype in doctypes:
 				self.check_links(doctype, self.rows.get(doctype, ()))
 				self.check_tree(doctype)
@@ -301,11 +353,14 @@ class _Plan:
 				for row in batch:
 					self.check_values(row)
 				self.name_rows(STREAMED, batch)
-				self.check_permissions(STREAMED, batch)
+				self.check_stored(STREAMED, batch)
 				held, alone = [], []
+				stored = self.stored_tree(STREAMED)
 				for row in batch:
-					is_account = row.values.get("is_group") or any(
-						row.values.get(f) for f in links_to_customers
+					is_account = (
+						row.values.get("is_group")
+						or any(row.values.get(f) for f in links_to_customers)
+						or (row.exists and self.update and stored[row.name].is_group)  # a group made a leaf?
 					)
 					(held if is_account else alone).append(row)
 				self.check_links(STREAMED, alone)
@@ -416,7 +471,9 @@ class _Plan:
 	def check_values(self, row: Row) -> None:
 		rules = self.rules(row.doctype)
 		for fieldname, default in rules["defaults"]:  # a new document's defaults, as the form sets them
-			row.values.setdefault(fieldname, default)
+			if fieldname not in row.values:
+				row.values[fieldname] = default
+				row.defaulted.append(fieldname)
 		for fieldname, value in list(row.values.items()):
 			rule = rules["fields"].get(fieldname)
 			if not rule:
@@ -424,10 +481,10 @@ class _Plan:
 			kind, df, label, extra = rule
 			try:
 				if kind == "check":
-					text = str(value).strip().lower()
-					if text not in TRUE | FALSE:
+					answer = yes_no(value)
+					if answer is None:
 						frappe.throw(_("{0} must be 1 or 0 (yes or no), not {1}").format(label, value))
-					row.values[fieldname] = int(text in TRUE)
+					row.values[fieldname] = int(answer)
 				elif kind == "select":
 					options, by_label = extra
 					option = by_label.get(str(value).lower())
@@ -441,12 +498,6 @@ class _Plan:
 			except frappe.ValidationError as error:
 				_forget_message()
 				row.fail(fieldname, str(error))
-		if row.doctype == "Customer" and (row.values.get("is_frozen") or row.values.get("freeze_reason")):
-			try:
-				validate_freeze(frappe._dict(row.values, name=row.values.get("customer_name")))
-			except frappe.ValidationError as error:
-				_forget_message()
-				row.fail("freeze_reason", str(error))
 		for fieldname, label in rules["required"]:
 			if fieldname not in row.values and not self._filled_later(row, fieldname):
 				row.fail(fieldname, _("{0} is required").format(label))
@@ -482,7 +533,9 @@ class _Plan:
 			if doctype == STREAMED:
 				taken = namer["taken"]
 				for key, value in namer["defaults"].items():
-					row.values.setdefault(key, value)
+					if key not in row.values:
+						row.values[key] = value
+						row.defaulted.append(key)
 				if not given:
 					given = (
 						naming_series_name(frappe._dict(row.values, doctype=STREAMED))
@@ -500,8 +553,7 @@ class _Plan:
 			row.name = given
 			row.values["name"] = given
 			row.exists = given in stored
-			if row.exists and not self.update:
-				row.values = {"name": given}  # kept as it is: nothing else to check or write
+			keep_stored(row, self.update)
 
 	def customer_defaults(self) -> dict:
 		"""The group and territory of a new customer without them, read once: the write must give the rows
@@ -510,30 +562,66 @@ class _Plan:
 			self._rules["customer_defaults"] = new_customer_defaults()
 		return self._rules["customer_defaults"]
 
+	def check_stored(self, doctype: str, rows: list[Row]) -> None:
+		"""What depends on the stored record: the freeze rule (a frozen customer keeps its stored reason,
+		unfreezing clears it) and the user's rights, each as a form save applies them."""
+		rows = [row for row in rows if row.name and not row.errors]
+		self.load_before(doctype, rows)
+		for row in rows:
+			self.normalise_freeze(row)
+		self.check_permissions(doctype, [row for row in rows if not row.errors])
+
+	def load_before(self, doctype: str, rows: list[Row]) -> None:
+		"""The stored values of the fields the file gives, for the existing rows it updates: one query a
+		chunk."""
+		if doctype not in IMPORT_ORDER or not self.update:
+			return
+		rows = [row for row in rows if row.exists and len(row.values) > 1]
+		extra = {"is_frozen", "freeze_reason"} if doctype == STREAMED else set()
+		for start in range(0, len(rows), INSERT_CHUNK):
+			chunk = rows[start : start + INSERT_CHUNK]
+			columns = sorted({key for row in chunk for key in row.values} - {"name"} | extra)
+			stored = {
+				record.name: record
+				for record in frappe.get_all(
+					doctype, filters={"name": ("in", [row.name for row in chunk])}, fields=["name", *columns]
+				)
+			}
+			for row in chunk:
+				row.before = stored.get(row.name) or {}
+
+	@staticmethod
+	def normalise_freeze(row: Row) -> None:
+		if row.doctype != STREAMED or not {"is_frozen", "freeze_reason"} & row.values.keys():
+			return
+		values = {**row.before, **row.values}
+		try:
+			normalise_freeze(values, row.name)
+		except frappe.ValidationError as error:
+			_forget_message()
+			row.fail("freeze_reason", str(error))
+			return
+		if "freeze_reason" in row.values or row.before.get("freeze_reason"):
+			row.values["freeze_reason"] = values["freeze_reason"]
+
 	def check_permissions(self, doctype: str, rows: list[Row]) -> None:
 		"""The importing user's rights, as a save checks them: create for new rows, write for updated
-		ones, and the freeze and credit fields only for the roles allowed to change them."""
-		rows = [row for row in rows if row.name and not row.errors]
+		ones, and the freeze and credit fields changed (from the stored value, or a new record's default)
+		only by the roles allowed to change them."""
 		if not rows or frappe.session.user == "Administrator":
 			return
 		may = {ptype: frappe.has_permission(doctype, ptype) for ptype in ("create", "write")}
-		levels = frappe.new_doc(doctype).get_permlevel_access("write")
-		guarded = [
-			df for df in frappe.get_meta(doctype).get_high_permlevel_fields() if df.permlevel not in levels
-		]
+		new_record = frappe.new_doc(doctype)
+		guarded = [df for df in guarded_fields(new_record) if df.fieldtype not in table_fields]
 		for row in rows:
 			if not row.exists and not may["create"]:
 				row.fail(None, _("No permission to create {0}").format(_(doctype)))
 			elif row.exists and self.update and not may["write"]:
 				row.fail(None, _("No permission to change {0}").format(_(doctype)))
+			before = row.before if row.exists else new_record
 			for df in guarded:
-				if row.values.get(df.fieldname) not in (None, "", 0, df.default):
-					row.fail(
-						df.fieldname,
-						_(
-							"You may not change {0} of {1} {2}: only the roles allowed to manage it can."
-						).format(_(df.label), _(doctype), row.name),
-					)
+				if df.fieldname in row.values and unpermitted_change([df], row.values, before):
+					row.fail(df.fieldname, refusal(df, doctype, row.name))
 
 	def check_links(self, doctype: str, rows: list[Row]) -> None:
 		meta = frappe.get_meta(doctype)
@@ -552,7 +640,7 @@ class _Plan:
 				if value and value not in known[df.options] and value not in self.good(df.options):
 					row.fail(df.fieldname, _("{0} {1} does not exist").format(_(df.options), value))
 			if doctype == STREAMED:
-				self._check_customer_places(row)
+				self.check_customer_places(row)
 
 	def _existing(self, doctype: str, values: set) -> set:
 		if doctype in IMPORT_ORDER:
@@ -566,70 +654,52 @@ class _Plan:
 			)
 		return found
 
-	def _check_customer_places(self, row: Row) -> None:
-		"""Customers hang on leaf groups and territories; a branch's head office is a group customer."""
+	def check_customer_places(self, row: Row) -> None:
+		"""Customers hang on leaf groups and territories (of the database or of the file)."""
 		for fieldname, doctype in (("customer_group", "Customer Group"), ("territory", "Territory")):
-			node = self.node(doctype, row.values.get(fieldname)) if row.values.get(fieldname) else None
-			if node and node[1]:
-				row.fail(
-					fieldname,
-					_("{0} {1} is a group: choose a {0} under it that is not a group").format(
-						_(doctype), row.values[fieldname]
-					),
-				)
+			try:
+				check_leaf(doctype, self.tree(doctype), row.values.get(fieldname))
+			except frappe.ValidationError as error:
+				_forget_message()
+				row.fail(fieldname, strip_html_tags(str(error)))
 
 	def check_tree(self, doctype: str) -> None:
-		"""Parents that are groups, one root where the tree has one, and no loop: over the stored tree
-		with the file's rows laid on it."""
-		parent_field = parent_field_of(doctype)
-		rows = [row for row in self.rows.get(doctype, ()) if row.name and not row.errors]
+		"""The tree rules of a form save (crm_app.trees.check_place) for each row that is new or changes
+		its place, over the stored tree with the file's rows laid on it."""
+		rows = [
+			row
+			for row in self.rows.get(doctype, ())
+			if row.name and not row.errors and (self.update or not row.exists)
+		]
 		if not rows:
 			return
-		stored = self.stored_tree(doctype)
-		roots = [name for name, (parent, _g) in stored.items() if not parent]
+		nodes, stored, parent_field = self.tree(doctype), self.stored_tree(doctype), parent_field_of(doctype)
 		for row in rows:
-			parent = row.values.get(parent_field) if (self.update or not row.exists) else None
-			if parent:
-				node = self.node(doctype, parent)
-				if node and not node[1]:
-					row.fail(
-						parent_field,
-						_("{0} {1} is not a group, so it cannot have children").format(_(doctype), parent),
-					)
-			elif (
-				not row.exists
-				and doctype != "Customer"
-				and (roots or len([r for r in rows if not r.exists]) > 1)
-			):
-				row.fail(
-					parent_field,
-					_("{0} has a root already ({1}): give {2} a parent").format(
-						_(doctype), ", ".join(roots) or rows[0].name, row.name
-					),
+			node = nodes.node(row.name)
+			if row.exists and node == stored.get(row.name):
+				continue  # keeps its place: nothing to check, as in a form save
+			try:
+				check_place(doctype, nodes, row.name, node.parent, node.is_group, stored=row.exists)
+			except frappe.ValidationError as error:
+				_forget_message()
+				column = (
+					"is_group"
+					if isinstance(error, LeafHasChildrenError | MembersExistError)
+					else parent_field
 				)
-		merged = {name: (parent, 0) for name, (parent, _g) in stored.items()}
-		for row in rows:
-			if not row.errors and (self.update or not row.exists):
-				merged[row.name] = (row.values.get(parent_field), 0)
-		_bounds, problems = compute_bounds([(name, parent, 0) for name, (parent, _g) in merged.items()])
-		by_name = {row.name: row for row in rows}
-		for problem in problems:
-			row = by_name.get(problem["name"])
-			if row and not row.errors:
-				message = (
-					_("{0} is its own ancestor through {1}").format(row.name, problem["parent"])
-					if problem["problem"] == "loop"
-					else _("{0} {1} does not exist").format(_(doctype), problem["parent"])
-				)
-				row.fail(parent_field, message)
+				row.fail(column, strip_html_tags(str(error)))
 
 	def write(self, report: Report, progress=None) -> None:
 		for doctype in TREES:
 			rows = [row for row in self.rows.get(doctype, ()) if row.name and not row.errors]
 			if rows:
 				lock_tree(doctype)
-				if self._write_rows(doctype, rows, report):
+				new, changed = self._write_rows(doctype, rows, report)
+				moved = _moved(doctype, changed)
+				if moved or any(row.values.get(parent_field_of(doctype)) for row in new):
 					rebuild_tree(doctype)
+				if moved:
+					announce("tree_nodes_moved", doctype=doctype, nodes=moved)
 				if progress:
 					progress(len(rows), len(rows), _(doctype))
 		self.write_customers(report, progress)
@@ -642,7 +712,7 @@ class _Plan:
 		if not total:
 			return
 		lock_tree(STREAMED)
-		done, in_tree = 0, False
+		done, in_tree, moved = 0, False, []
 		for stream in self.streams:
 			for batch in _batches(stream.rows()):
 				rows = []
@@ -652,34 +722,57 @@ class _Plan:
 						continue
 					self.check_values(row)
 					for key, value in self.customer_defaults().items():
-						row.values.setdefault(key, value)
+						if key not in row.values:
+							row.values[key] = value
+							row.defaulted.append(key)
 					row.name, row.exists = name, bool(stream.exists[row.position])
 					row.values["name"] = name
-					if row.exists and not self.update:
-						row.values = {"name": name}
+					keep_stored(row, self.update)
 					rows.append(row)
-				in_tree = self._write_rows(STREAMED, rows, report) or in_tree
+				self.load_before(STREAMED, rows)
+				for row in rows:
+					self.normalise_freeze(row)  # passed the check: changes nothing but the reason
+				new, changed = self._write_rows(STREAMED, rows, report)
+				if new or changed:
+					announce(
+						"customers_changed",
+						customers=[row.name for row in [*new, *changed]],
+						created=[row.name for row in new],
+					)
+				moved += _moved(STREAMED, changed)
+				in_tree = in_tree or bool(moved) or any(row.values.get("parent_customer") for row in new)
 				done += len(rows)
 				if progress:
 					progress(done, total, _(STREAMED))
 		if in_tree:
 			rebuild_tree(STREAMED)
+		if moved:
+			announce("tree_nodes_moved", doctype=STREAMED, nodes=moved)
 
-	def _write_rows(self, doctype: str, rows: list[Row], report: Report) -> bool:
-		"""Insert the new rows, update the changed ones; True when the tree needs its bounds rebuilt."""
+	def _write_rows(self, doctype: str, rows: list[Row], report: Report) -> tuple[list[Row], list[Row]]:
+		"""Insert the new rows, update the changed ones; returns both."""
 		new = [row for row in rows if not row.exists]
-		changed = self._changed(doctype, [row for row in rows if row.exists]) if self.update else []
+		changed = _changed([row for row in rows if row.exists]) if self.update else []
 		report.unchanged[doctype] += len(rows) - len(new) - len(changed)
 		self._insert(doctype, new)
 		self._update(doctype, changed)
 		report.created[doctype] += len(new)
 		report.updated[doctype] += len(changed)
 		if doctype == STREAMED:
-			_record_freezes([row for row in [*new, *changed] if row.values.get("is_frozen")])
+			record_freeze_changes(
+				[
+					(
+						row.name,
+						row.before.get("is_frozen"),
+						row.values["is_frozen"],
+						row.values.get("freeze_reason"),
+					)
+					for row in [*new, *changed]
+					if "is_frozen" in row.values
+				]
+			)
 			_make_contacts_and_addresses(new)
-		parent_field = parent_field_of(doctype)
-		moved = bool(changed) and any(parent_field in row.values for row in changed)
-		return moved or any(row.values.get(parent_field) for row in new)
+		return new, changed
 
 	def write_documents(self, report: Report) -> None:
 		"""Contacts and addresses, saved as documents (Frappe's own rules, child tables and all)."""
@@ -749,28 +842,6 @@ class _Plan:
 		for start in range(0, len(values), INSERT_CHUNK):
 			insert_rows(doctype, fields, values[start : start + INSERT_CHUNK])
 
-	def _changed(self, doctype: str, rows: list[Row]) -> list[Row]:
-		"""The existing rows whose file values differ from the stored ones."""
-		changed = []
-		for start in range(0, len(rows), INSERT_CHUNK):
-			chunk = rows[start : start + INSERT_CHUNK]
-			columns = sorted({key for row in chunk for key in row.values} - {"name"})
-			if not columns:
-				continue
-			stored = {
-				record.name: record
-				for record in frappe.get_all(
-					doctype, filters={"name": ("in", [row.name for row in chunk])}, fields=["name", *columns]
-				)
-			}
-			for row in chunk:
-				record = stored[row.name]
-				if any(
-					str(record.get(k) or "") != str(v or "") for k, v in row.values.items() if k != "name"
-				):
-					changed.append(row)
-		return changed
-
 	def _update(self, doctype: str, rows: list[Row]) -> None:
 		stamp, user = now(), frappe.session.user
 		for row in rows:
@@ -821,36 +892,33 @@ def _make_contacts_and_addresses(rows: list[Row]) -> None:
 			link_quick_entry_records(customer)
 
 
-def _record_freezes(rows: list[Row]) -> None:
-	"""The timeline line a form save writes when a customer is frozen, for the imported frozen ones."""
-	stamp, user = now(), frappe.session.user
-	insert_rows(
-		"Comment",
-		[
-			"name",
-			"comment_type",
-			"reference_doctype",
-			"reference_name",
-			"content",
-			"comment_email",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-		],
-		[
-			(
-				frappe.generate_hash(length=12),
-				"Info",
-				"Customer",
-				row.name,
-				_("Frozen by {0}: {1}").format(user, row.values.get("freeze_reason")),
-				user,
-				stamp,
-				stamp,
-				user,
-				user,
-			)
-			for row in rows
-		],
-	)
+def keep_stored(row: Row, update: bool) -> None:
+	"""An existing record keeps what the file does not give: everything without `update`, with it the
+	fields that only a new record's defaults filled."""
+	if not row.exists:
+		return
+	if not update:
+		row.values = {"name": row.name}  # nothing else to check or write
+		return
+	for key in row.defaulted:
+		row.values.pop(key, None)
+
+
+def _changed(rows: list[Row]) -> list[Row]:
+	"""The existing rows whose file values differ from the stored ones (`row.before`)."""
+	return [
+		row
+		for row in rows
+		if any(str(row.before.get(k) or "") != str(v or "") for k, v in row.values.items() if k != "name")
+	]
+
+
+def _moved(doctype: str, changed: list[Row]) -> list[str]:
+	"""The updated nodes whose parent changed."""
+	parent_field = parent_field_of(doctype)
+	return [
+		row.name
+		for row in changed
+		if parent_field in row.values
+		and (row.values[parent_field] or "") != (row.before.get(parent_field) or "")
+	]
