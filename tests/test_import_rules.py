@@ -169,7 +169,7 @@ def test_reimporting_an_unchanged_frozen_customer_needs_no_freeze_rights(sales_m
 def test_the_import_announces_the_customers_it_wrote_and_the_nodes_it_moved(monkeypatch):
 	announced = []
 	monkeypatch.setattr(
-		"crm_app.data_transfer.importer.announce", lambda event, **details: announced.append((event, details))
+		"crm_app.data_transfer.writer.announce", lambda event, **details: announced.append((event, details))
 	)
 	root = get_root_of("Customer Group")
 	top = make_node("Customer Group", unique("Top"), root, is_group=1).name
