@@ -74,10 +74,12 @@ class ValueRules:
 		"""A new record's defaults (the naming step takes them back from an existing one), each value
 		converted and checked, the required fields."""
 		rules = self.rules(row.doctype)
-		for fieldname, default in rules["defaults"]:
-			if fieldname not in row.values:
-				row.values[fieldname] = default
-				row.defaulted.append(fieldname)
+		defaulted = [fieldname for fieldname, _default in rules["defaults"] if fieldname not in row.values]
+		if defaulted:
+			row.values.update(
+				(fieldname, default) for fieldname, default in rules["defaults"] if fieldname in defaulted
+			)
+			row.defaulted = (*row.defaulted, *defaulted)
 		for fieldname, value in list(row.values.items()):
 			rule = rules["fields"].get(fieldname)
 			if not rule:

@@ -244,14 +244,22 @@ def _write_customers(streams: list[Stream], check: _Check, writer: Writer, progr
 	done, added_under_parent, moved = 0, False, []
 	for stream in streams:
 		for batch in stream.batches():
-			rows = [row for row in batch if check.again(row, stream)]
-			checks.load_before(STREAMED, rows, writer.update)
-			for row in rows:
-				checks.freeze_rule(row)  # passed the check: changes nothing but the reason
-			new, changed = writer.write_customers(rows)
-			moved += moved_nodes(STREAMED, changed)
-			added_under_parent = added_under_parent or any(row.values.get("parent_customer") for row in new)
-			done += len(rows)
+			written, batch_moved, under_parent = _write_customer_batch(batch, stream, check, writer)
+			moved += batch_moved
+			added_under_parent = added_under_parent or under_parent
+			done += written
 			if progress:
 				progress(done, total, frappe._(STREAMED))
 	writer.customers_done(moved, rebuild=added_under_parent or bool(moved))
+
+
+def _write_customer_batch(batch: list[Row], stream: Stream, check: _Check, writer: Writer) -> tuple:
+	"""One batch (a function of its own: its rows are freed before the next batch is read). Returns how
+	many rows it wrote or left unchanged, the nodes it moved, whether it added a branch under a head
+	office."""
+	rows = [row for row in batch if check.again(row, stream)]
+	checks.load_before(STREAMED, rows, writer.update)
+	for row in rows:
+		checks.freeze_rule(row)  # passed the check: changes nothing but the reason
+	new, changed = writer.write_customers(rows)
+	return len(rows), moved_nodes(STREAMED, changed), any(row.values.get("parent_customer") for row in new)

@@ -68,10 +68,10 @@ def name_row(row: Row, name: str, exists: bool, update: bool) -> None:
 
 def with_customer_defaults(row: Row, defaults: dict) -> None:
 	"""The group and territory a new customer without them gets (read once for the file)."""
-	for key, value in defaults.items():
-		if key not in row.values:
-			row.values[key] = value
-			row.defaulted.append(key)
+	defaulted = tuple(key for key in defaults if key not in row.values)
+	if defaulted:
+		row.values.update((key, defaults[key]) for key in defaulted)
+		row.defaulted = (*row.defaulted, *defaulted)
 
 
 def keep_stored(row: Row, update: bool) -> None:

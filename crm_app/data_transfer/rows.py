@@ -3,8 +3,9 @@ their sheets are read again a batch at a time by each step that needs them (`Str
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import frappe
 from frappe import _
@@ -23,6 +24,7 @@ from crm_app.data_transfer.files import Sheet, read_sheets
 INSERT_CHUNK = 5000  # rows a batch, a query or an INSERT handles at once
 STREAMED = "Customer"  # the doctype read a batch at a time
 TREES = [doctype for doctype in IMPORT_ORDER if doctype != STREAMED]  # held whole
+NOTHING = MappingProxyType({})  # shared by the rows that have no stored values (a dict each would cost)
 
 
 @dataclass(slots=True)
@@ -36,8 +38,10 @@ class Row:
 	errors: list = field(default_factory=list)  # (column, message)
 	address: dict = field(default_factory=dict)  # a customer's address columns
 	position: int = 0  # index of the row in its sheet
-	defaulted: list = field(default_factory=list)  # the fields a new record's defaults filled
-	before: dict = field(default_factory=dict)  # an existing record's stored values of the file's fields
+	defaulted: tuple = ()  # the fields a new record's defaults filled
+	before: Mapping = field(
+		default_factory=lambda: NOTHING
+	)  # an existing record's stored values of the file's fields
 
 	def fail(self, column: str | None, message: str) -> None:
 		self.errors.append((column, message))
