@@ -74,12 +74,13 @@ class ValueRules:
 		"""A new record's defaults (the naming step takes them back from an existing one), each value
 		converted and checked, the required fields."""
 		rules = self.rules(row.doctype)
-		defaulted = [fieldname for fieldname, _default in rules["defaults"] if fieldname not in row.values]
-		if defaulted:
-			row.values.update(
-				(fieldname, default) for fieldname, default in rules["defaults"] if fieldname in defaulted
-			)
-			row.defaulted = (*row.defaulted, *defaulted)
+		values, added = row.values, []
+		for fieldname, default in rules["defaults"]:
+			if fieldname not in values:
+				values[fieldname] = default
+				added.append(fieldname)
+		if added:
+			row.defaulted = (*row.defaulted, *added)
 		for fieldname, value in list(row.values.items()):
 			rule = rules["fields"].get(fieldname)
 			if not rule:
@@ -152,8 +153,14 @@ def load_before(doctype: str, rows: list[Row], update: bool) -> None:
 
 def freeze_rule(row: Row) -> None:
 	"""crm_app.customers.freeze.normalise_freeze over the stored customer with the file's values on it."""
-	if row.doctype != STREAMED or not FREEZE_FIELDS & row.values.keys():
+	if row.doctype != STREAMED:
 		return
+	if (
+		not row.values.get("is_frozen")
+		and "freeze_reason" not in row.values
+		and not row.before.get("freeze_reason")
+	):
+		return  # not frozen, no reason to check or clear
 	values = {**row.before, **row.values}
 	try:
 		normalise_freeze(values, row.name)

@@ -68,10 +68,13 @@ def name_row(row: Row, name: str, exists: bool, update: bool) -> None:
 
 def with_customer_defaults(row: Row, defaults: dict) -> None:
 	"""The group and territory a new customer without them gets (read once for the file)."""
-	defaulted = tuple(key for key in defaults if key not in row.values)
-	if defaulted:
-		row.values.update((key, defaults[key]) for key in defaulted)
-		row.defaulted = (*row.defaulted, *defaulted)
+	values, added = row.values, []
+	for key, value in defaults.items():
+		if key not in values:
+			values[key] = value
+			added.append(key)
+	if added:
+		row.defaulted = (*row.defaulted, *added)
 
 
 def keep_stored(row: Row, update: bool) -> None:
