@@ -20,7 +20,7 @@ def timed(label: str, function, repeat: int):
 def insert_rows(doctype: str, fields: list[str], rows) -> None:
 	"""Plain multi-row INSERTs (the app's, not Frappe's query builder), adding creation, modified, owner
 	and modified_by."""
-	from crm_app.data_transfer.importer import insert_rows as insert
+	from crm_app.data_transfer.writer import insert_rows as insert
 
 	now = frappe.utils.now()
 	rows = [(*row, now, now, "Administrator", "Administrator") for row in rows]

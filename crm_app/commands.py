@@ -113,7 +113,7 @@ def import_data(context, files, dry_run, update, good_rows_only):
 	(a sheet or file per doctype, named after it). Exit code 1 when a row is refused."""
 	from pathlib import Path
 
-	from crm_app.data_transfer.importer import import_files
+	from crm_app.data_transfer.importer import commit_or_roll_back, import_files
 
 	site = get_site(context)
 	frappe.init(site=site)
@@ -128,10 +128,7 @@ def import_data(context, files, dry_run, update, good_rows_only):
 			report = import_files(
 				contents, dry_run=dry_run, update=update, good_rows_only=good_rows_only, progress=progress
 			)
-		if dry_run or (report["errors"] and not good_rows_only):
-			frappe.db.rollback()
-		else:
-			frappe.db.commit()
+		commit_or_roll_back(report, good_rows_only)
 		print_report(report)
 		if report["errors"]:
 			raise SystemExit(1)

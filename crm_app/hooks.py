@@ -1,4 +1,5 @@
 from crm_app.compat import desk_url
+from crm_app.trees import TREE_DOCTYPES
 
 app_name = "crm_app"
 app_title = "CRM App"
@@ -78,8 +79,10 @@ doc_events = {
 		"on_cancel": "crm_app.sales_targets.actuals.on_invoice_cancel",
 	},
 	**{
+		# a customer's move (another head office) is announced as a change of that customer
 		doctype: {"on_update": "crm_app.announcements.tree_node_saved"}
-		for doctype in ("Territory", "Customer Group", "Sales Person", "Item Group")
+		for doctype in TREE_DOCTYPES
+		if doctype != "Customer"
 	},
 	# bad values of this app's doctypes refused with a clear 4xx before naming, before the controller's
 	# validate, and again before the write (for what validate computed)

@@ -6,6 +6,9 @@ run before anything is written, so a refused change leaves the tree as it was. T
 can apply the same rules to rows that are not documents.
 """
 
+from dataclasses import dataclass
+from typing import Protocol
+
 import frappe
 from frappe import _
 from frappe.utils.nestedset import (
@@ -22,6 +25,10 @@ class ParentNotAGroupError(frappe.ValidationError):
 	pass
 
 
+class LeafHasChildrenError(ParentNotAGroupError):
+	pass
+
+
 class GroupNodeNotAllowedError(frappe.ValidationError):
 	pass
 
@@ -30,58 +37,126 @@ class MembersExistError(frappe.ValidationError):
 	pass
 
 
+@dataclass(frozen=True)
+class Tree:
+	"""One of the app's trees. `members`: (doctype, link field) of the records that hang only on its
+	leaves; `imported`: the bulk import writes it (in the registry's order, parents before what links to
+	them); `single_root`: False for a forest (customers: each standalone customer is a root)."""
+
+	doctype: str
+	single_root: bool = True
+	members: tuple[tuple[str, str], ...] = ()
+	imported: bool = True
+
+
+# the one list of the app's trees
+TREES = {
+	tree.doctype: tree
+	for tree in (
+		Tree("Territory", members=(("Customer", "territory"),)),
+		Tree("Customer Group", members=(("Customer", "customer_group"),)),
+		Tree("Sales Person"),
+		Tree("Item Group", members=(("Item", "item_group"),)),
+		Tree("Customer", single_root=False),
+		Tree("Sales Target", imported=False),
+	)
+}
+TREE_DOCTYPES = tuple(TREES)
+IMPORTED_TREES = [doctype for doctype, tree in TREES.items() if tree.imported]
+
+
 def parent_field_of(doctype: str) -> str:
 	return "parent_" + frappe.scrub(doctype)
 
 
-def _node(doctype: str, name: str, fields=("lft", "rgt", "is_group")) -> frappe._dict | None:
-	"""A node's latest committed values, locked: the tree's writers read nothing else."""
-	return frappe.db.get_value(doctype, name, list(fields), as_dict=True, for_update=True)
+# The rules of a node's place, as pure functions over a node lookup: a form save looks at the stored tree
+# (StoredNodes), the import at the stored tree with the file's rows laid over it (NodesInMemory).
 
 
-def _has_children(doctype: str, name: str) -> bool:
-	return bool(frappe.db.get_value(doctype, {parent_field_of(doctype): name}, "name", for_update=True))
+@dataclass(frozen=True, slots=True)
+class Node:
+	parent: str | None
+	is_group: bool
 
 
-def validate_parent(doctype: str, name: str | None, parent: str | None) -> None:
-	"""A node's parent must be a group, and neither the node itself nor one of its descendants."""
+class NodeLookup(Protocol):
+	def node(self, name: str) -> Node | None: ...
+
+	def a_child(self, name: str) -> str | None: ...
+
+	def a_root(self, other_than: str | None) -> str | None: ...
+
+	def a_member(self, name: str) -> tuple[str, str] | None: ...
+
+
+def check_place(
+	doctype: str, nodes: NodeLookup, name: str | None, parent: str | None, is_group, stored: bool = True
+) -> None:
+	"""Every rule of a node's place: its parent is a group and not the node or one of its descendants, a
+	stored leaf has no children, a stored group holds no records (customers...), a single-root tree keeps
+	one root. `stored`: the node exists already (a new one has no children or records yet)."""
+	check_parent(doctype, nodes, name, parent)
+	if name and stored and not is_group:
+		check_no_children(doctype, nodes, name)
+	if name and stored and is_group:
+		check_no_members(doctype, nodes, name)
+	if TREES[doctype].single_root and not parent:
+		check_single_root(doctype, nodes, name)
+
+
+def check_parent(doctype: str, nodes: NodeLookup, name: str | None, parent: str | None) -> None:
 	if not parent:
 		return
-	row = _node(doctype, parent)
-	if not row:
+	node = nodes.node(parent)
+	if not node:
 		# Frappe checked the link before the tree's lock was taken: it may be gone since
 		frappe.throw(
 			_("{0} {1} does not exist (any more): choose another parent").format(_(doctype), parent),
 			frappe.LinkValidationError,
 		)
-	if not row.is_group:
+	if not node.is_group:
 		frappe.throw(
 			_("{0} {1} is not a group, so it cannot have children").format(_(doctype), frappe.bold(parent)),
 			ParentNotAGroupError,
 		)
 	if name and parent == name:
 		frappe.throw(_("{0} cannot be its own parent").format(frappe.bold(name)), NestedSetRecursionError)
-	if name:
-		own = _node(doctype, name)
-		if own and own.lft and own.lft < row.lft and row.rgt < own.rgt:
+	seen, ancestor = set(), node.parent
+	while name and ancestor and ancestor not in seen:  # `seen`: a loop above the parent (bad stored data)
+		if ancestor == name:
 			frappe.throw(
 				_("{0} cannot be moved under {1}, which is one of its own descendants").format(
 					frappe.bold(name), frappe.bold(parent)
 				),
 				NestedSetRecursionError,
 			)
+		seen.add(ancestor)
+		above = nodes.node(ancestor)
+		ancestor = above.parent if above else None
 
 
-def validate_single_root(doctype: str, name: str | None, parent: str | None) -> None:
-	"""Trees with one root refuse a second node without a parent."""
-	if parent:
-		return
-	other_root = frappe.db.get_value(
-		doctype,
-		{parent_field_of(doctype): ("is", "not set"), "name": ("!=", name or "")},
-		"name",
-		for_update=True,
-	)
+def check_no_children(doctype: str, nodes: NodeLookup, name: str) -> None:
+	if nodes.a_child(name):
+		frappe.throw(
+			_("{0} {1} cannot be a leaf node as it has children").format(_(doctype), frappe.bold(name)),
+			LeafHasChildrenError,
+		)
+
+
+def check_no_members(doctype: str, nodes: NodeLookup, name: str) -> None:
+	"""A leaf that holds records (customers...) cannot become a group."""
+	member = nodes.a_member(name)
+	if member:
+		frappe.throw(
+			_("{0} {1} cannot become a group: {2} {3} belongs to it").format(
+				_(doctype), frappe.bold(name), _(member[0]), frappe.bold(member[1])
+			),
+			MembersExistError,
+		)
+
+
+def check_single_root(doctype: str, nodes: NodeLookup, name: str | None) -> None:
+	other_root = nodes.a_root(other_than=name)
 	if other_root:
 		frappe.throw(
 			_("{0} already has a root, {1}: choose a parent").format(_(doctype), frappe.bold(other_root)),
@@ -89,9 +164,10 @@ def validate_single_root(doctype: str, name: str | None, parent: str | None) -> 
 		)
 
 
-def validate_leaf(doctype: str, name: str | None) -> None:
+def check_leaf(doctype: str, nodes: NodeLookup, name: str | None) -> None:
 	"""Records such as customers hang only on leaf nodes: a group is a heading, not a place."""
-	if name and frappe.db.get_value(doctype, name, "is_group"):
+	node = nodes.node(name) if name else None
+	if node and node.is_group:
 		frappe.throw(
 			_("{0} {1} is a group: choose a {0} under it that is not a group").format(
 				_(doctype), frappe.bold(name)
@@ -100,39 +176,109 @@ def validate_leaf(doctype: str, name: str | None) -> None:
 		)
 
 
-def validate_no_members(doc, member_doctype: str, link_field: str) -> None:
-	"""A leaf that holds records (customers...) cannot become a group."""
-	if doc.is_new() or not doc.is_group:
-		return
-	member = frappe.db.get_value(member_doctype, {link_field: doc.name}, "name")
-	if member:
-		frappe.throw(
-			_("{0} {1} cannot become a group: {2} {3} belongs to it").format(
-				_(doc.doctype), frappe.bold(doc.name), _(member_doctype), frappe.bold(member)
-			),
-			MembersExistError,
+class StoredNodes:
+	"""A tree as stored. With `locking` (a writer of the tree, under its lock) every read is a locking
+	read: it sees the latest committed nodes, not the transaction's older snapshot."""
+
+	def __init__(self, doctype: str, locking: bool = True):
+		self.doctype, self.parent_field, self.locking = doctype, parent_field_of(doctype), locking
+
+	def node(self, name: str) -> Node | None:
+		row = frappe.db.get_value(
+			self.doctype, name, [self.parent_field, "is_group"], as_dict=True, for_update=self.locking
+		)
+		return Node(row.get(self.parent_field) or None, bool(row.is_group)) if row else None
+
+	def a_child(self, name: str) -> str | None:
+		return frappe.db.get_value(self.doctype, {self.parent_field: name}, "name", for_update=self.locking)
+
+	def a_root(self, other_than: str | None) -> str | None:
+		return frappe.db.get_value(
+			self.doctype,
+			{self.parent_field: ("is", "not set"), "name": ("!=", other_than or "")},
+			"name",
+			for_update=self.locking,
 		)
 
+	def a_member(self, name: str) -> tuple[str, str] | None:
+		for doctype, link_field in TREES[self.doctype].members:
+			member = frappe.db.get_value(doctype, {link_field: name}, "name")
+			if member:
+				return doctype, member
+		return None
 
-def validate_leaf_has_no_children(doctype: str, name: str | None, is_group: int) -> None:
-	if name and not is_group and _has_children(doctype, name):
-		frappe.throw(
-			_("{0} {1} cannot be a leaf node as it has children").format(_(doctype), frappe.bold(name)),
-			ParentNotAGroupError,
-		)
+
+class NodesInMemory:
+	"""A tree given whole: name -> Node, and the records (doctype, name) some nodes hold."""
+
+	def __init__(self, nodes: dict[str, Node], members: dict[str, tuple[str, str]] | None = None):
+		self.nodes, self.members = nodes, members or {}
+		self._children, self._roots = None, None
+
+	def node(self, name: str) -> Node | None:
+		return self.nodes.get(name)
+
+	def a_child(self, name: str) -> str | None:
+		if self._children is None:
+			self._children = {}
+			for child, node in self.nodes.items():
+				if node.parent:
+					self._children.setdefault(node.parent, child)
+		return self._children.get(name)
+
+	def a_root(self, other_than: str | None) -> str | None:
+		if self._roots is None:
+			self._roots = [name for name, node in self.nodes.items() if not node.parent][:2]
+		return next((root for root in self._roots if root != other_than), None)
+
+	def a_member(self, name: str) -> tuple[str, str] | None:
+		return self.members.get(name)
 
 
-def validate_node(doc, single_root: bool = True) -> None:
+def _node(doctype: str, name: str, fields=("lft", "rgt", "is_group")) -> frappe._dict | None:
+	"""A node's latest committed values, locked: the tree's writers read nothing else."""
+	return frappe.db.get_value(doctype, name, list(fields), as_dict=True, for_update=True)
+
+
+def _has_children(doctype: str, name: str) -> bool:
+	return bool(StoredNodes(doctype).a_child(name))
+
+
+def validate_leaf(doctype: str, name: str | None) -> None:
+	check_leaf(doctype, StoredNodes(doctype, locking=False), name)
+
+
+def validate_node(doc) -> None:
 	"""All checks of a tree node's place before it is saved, run under the tree's lock. A save that
 	keeps the node's place (parent and group flag) has nothing to check and locks nothing."""
 	if not doc.flags.get("changes_place", True):
 		return
-	parent = doc.get(doc.nsm_parent_field)
-	name = None if doc.is_new() else doc.name
-	validate_parent(doc.doctype, name, parent)
-	validate_leaf_has_no_children(doc.doctype, name, doc.get("is_group"))
-	if single_root:
-		validate_single_root(doc.doctype, name, parent)
+	check_place(
+		doc.doctype,
+		StoredNodes(doc.doctype),
+		doc.name,
+		doc.get(doc.nsm_parent_field),
+		doc.get("is_group"),
+		stored=not doc.is_new(),
+	)
+
+
+def subtree_filters(doctype: str, node: str) -> dict | None:
+	"""The same subtree as filters of frappe.get_all; None when the node does not exist."""
+	bounds = frappe.db.get_value(doctype, node, ["lft", "rgt"])
+	return {"lft": (">=", bounds[0]), "rgt": ("<=", bounds[1])} if bounds else None
+
+
+def subtree_condition(doctype: str, node: str, column: str, key: str = "subtree") -> tuple[str, dict] | None:
+	"""SQL saying that `column` (names of `doctype`) is `node` or one of its descendants, with its values
+	(named after `key`); None when the node does not exist."""
+	bounds = frappe.db.get_value(doctype, node, ["lft", "rgt"])
+	if not bounds:
+		return None
+	return (
+		f"{column} in (select `name` from `tab{doctype}` where lft >= %({key}_lft)s and rgt <= %({key}_rgt)s)",
+		{f"{key}_lft": bounds[0], f"{key}_rgt": bounds[1]},
+	)
 
 
 # Writing a tree. Every writer of a tree (insert, move, delete, rename) first takes the tree's lock
@@ -148,7 +294,9 @@ class TreeNode(NestedSet):
 	e.g. customers) sets `single_root = False` and keeps a standalone root cheap: inserting or deleting
 	one never shifts the other nodes (a deleted root leaves a gap, which nested-set queries ignore)."""
 
-	single_root = True
+	@property
+	def single_root(self) -> bool:
+		return TREES[self.doctype].single_root
 
 	def load_from_db(self):
 		# a node loaded to be changed (a REST PUT, a save's check_if_latest) locks the tree before its
@@ -181,7 +329,7 @@ class TreeNode(NestedSet):
 		with conflicts_as_busy(_(self.doctype)):
 			place_node(self)
 
-	def on_trash(self, allow_root_deletion=False):
+	def on_trash(self):
 		if not self.get(self.nsm_parent_field) and self.single_root:
 			frappe.throw(_("Root {0} cannot be deleted").format(_(self.doctype)))
 		# Frappe (15.x after the wheel's build) locks the row of a document it deletes before on_trash:
@@ -268,7 +416,7 @@ def _move_node(doctype: str, name: str, lft: int, rgt: int, parent: str | None) 
 	if parent:
 		# checked by validate_node under this lock too, but a stored old_parent that disagrees with the
 		# parent (data written around the documents) brings a save here that validate_node let through
-		validate_parent(doctype, name, parent)
+		check_parent(doctype, StoredNodes(doctype), name, parent)
 	# park the subtree at negative positions, close the hole it leaves, open one at the new place
 	frappe.db.sql(f"update {table} set lft = -lft, rgt = -rgt where lft >= %s and rgt <= %s", (lft, rgt))
 	_shift(doctype, rgt + 1, -width)

@@ -122,3 +122,20 @@ def test_defaults_apply_over_rest_too(leaf_defaults, admin_session, server_url):
 		frappe.delete_doc("Customer Group", group)
 		frappe.delete_doc("Territory", territory)
 		frappe.db.commit()
+
+
+def test_yes_no_and_like_escaping_have_one_home():
+	from crm_app.values import escape_like, yes_no
+
+	assert [yes_no(v) for v in ("Oui", " yes ", 1, "x", "Non", "0", "", None, "maybe")] == [
+		True,
+		True,
+		True,
+		True,
+		False,
+		False,
+		False,
+		False,
+		None,
+	]
+	assert escape_like("50%_a\\b") == "50\\%\\_a\\\\b"

@@ -426,9 +426,9 @@ def test_contact_and_address_sheets_link_to_customers_of_the_file():
 def test_customers_are_checked_and_written_a_batch_at_a_time(monkeypatch):
 	"""What ties rows of different batches together holds: homonyms, a branch before its head office,
 	a contact naming a customer of another batch, and a bad row in the last batch."""
-	from crm_app.data_transfer import importer
+	from crm_app.data_transfer import rows
 
-	monkeypatch.setattr(importer, "INSERT_CHUNK", 2)
+	monkeypatch.setattr(rows, "INSERT_CHUNK", 2)
 	name, head, branch = unique("Batch homonym"), unique("Batch head office"), unique("Batch branch")
 	headers = ["Customer Name", "Is Head Office", "Head Office"]
 	rows = [[name, 0, ""], [branch, 0, head], [name, 0, ""], [head, 1, ""], [name, 0, ""]]

@@ -163,3 +163,76 @@ def test_tree_view_lists_children_in_tree_order_and_the_customer_forest_under_a_
 	assert [n.value for n in get_children("Customer", parent=office.name)] == [branch.name]
 	with pytest.raises(frappe.ValidationError):
 		get_children("User")
+
+
+# The rules of a node's place as pure functions over a node lookup (crm_app.trees): the same functions
+# serve a form save (stored nodes) and the import (stored nodes with the file's rows laid over them).
+
+
+def lookup(**members):
+	from crm_app.trees import Node, NodesInMemory
+
+	#   root
+	#   ├── europe (group)
+	#   │   └── france (leaf, holds a customer)
+	#   └── asia (group)
+	nodes = {
+		"root": Node(None, True),
+		"europe": Node("root", True),
+		"france": Node("europe", False),
+		"asia": Node("root", True),
+	}
+	return NodesInMemory(nodes, {"france": ("Customer", "Dupont"), **members})
+
+
+def test_the_pure_tree_rules_accept_a_good_place():
+	from crm_app.trees import check_leaf, check_place
+
+	nodes = lookup()
+	check_place("Territory", nodes, "france", "asia", False)  # a move under another group
+	check_place("Territory", nodes, "spain", "europe", True, stored=False)  # a new group
+	check_place("Territory", nodes, "asia", "europe", False)  # a leaf without children
+	check_leaf("Territory", nodes, "france")
+
+
+@pytest.mark.parametrize(
+	"name, parent, is_group, stored, error",
+	[
+		("spain", "france", False, False, ParentNotAGroupError),  # parent is a leaf
+		("spain", "nowhere", False, False, frappe.LinkValidationError),  # parent does not exist
+		("europe", "europe", True, True, NestedSetRecursionError),  # its own parent
+		("root", "europe", True, True, NestedSetRecursionError),  # under its own descendant
+		("europe", None, True, True, NestedSetMultipleRootsError),  # a second root
+		("spain", None, True, False, NestedSetMultipleRootsError),  # a new second root
+		("europe", "root", False, True, "LeafHasChildrenError"),  # a group with children made a leaf
+		("france", "europe", True, True, "MembersExistError"),  # a leaf holding a customer made a group
+	],
+)
+def test_the_pure_tree_rules_refuse_a_bad_place(name, parent, is_group, stored, error):
+	import crm_app.trees
+	from crm_app.trees import check_place
+
+	if isinstance(error, str):
+		error = getattr(crm_app.trees, error)
+	with pytest.raises(error):
+		check_place("Territory", lookup(), name, parent, is_group, stored=stored)
+	frappe.local.message_log = []
+
+
+def test_the_pure_tree_rules_refuse_a_customer_on_a_group_and_see_the_forest_has_many_roots():
+	from crm_app.trees import GroupNodeNotAllowedError, Node, NodesInMemory, check_leaf, check_place
+
+	with pytest.raises(GroupNodeNotAllowedError):
+		check_leaf("Territory", lookup(), "europe")
+	forest = NodesInMemory({"a": Node(None, True), "b": Node(None, False)})
+	check_place("Customer", forest, "c", None, False, stored=False)  # customers: each may be a root
+	frappe.local.message_log = []
+
+
+def test_the_registry_lists_every_tree_once_with_its_parent_field():
+	from crm_app.trees import IMPORTED_TREES, TREE_DOCTYPES
+
+	assert set(TREE_DOCTYPES) == {*ALL_TREES, "Sales Person", "Item Group"}
+	assert IMPORTED_TREES[-1] == "Customer" and "Sales Target" not in IMPORTED_TREES
+	for doctype in TREE_DOCTYPES:
+		assert frappe.get_meta(doctype).has_field(parent_field_of(doctype))

@@ -2,9 +2,7 @@ import frappe
 from frappe import _
 
 from crm_app.arguments import strict_arguments
-from crm_app.trees import get_tree_nodes
-
-TREE_DOCTYPES = ("Customer", "Customer Group", "Territory", "Sales Target", "Sales Person", "Item Group")
+from crm_app.trees import TREE_DOCTYPES, get_tree_nodes
 
 
 @frappe.whitelist()

@@ -16,6 +16,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from crm_app.csv_files import write_csv
 from crm_app.customers import statements
 from crm_app.permissions import permitted_customers_condition
+from crm_app.trees import subtree_condition
 
 MAILING = "Customer Mailing"
 STATEMENT, REMINDER = "Statement of Account", "Payment Reminder"
@@ -82,16 +83,15 @@ def target_customers(mailing, user: str | None = None) -> list[str]:
 	if mailing.customer_segment:
 		source = """`tabCustomer Segment Member` m join `tabCustomer` c on c.name = m.customer
 			where m.segment = %(audience)s and m.status = 'Member'"""
-		audience = mailing.customer_segment
+		audience, values = mailing.customer_segment, {}
 	else:
-		source = """`tabCustomer` c join `tabCustomer Group` g on g.name = c.customer_group
-			join `tabCustomer Group` top on top.name = %(audience)s and g.lft >= top.lft and g.rgt <= top.rgt
-			where 1 = 1"""
-		audience = mailing.customer_group
+		subtree = subtree_condition("Customer Group", mailing.customer_group, "c.customer_group", "audience")
+		source = f"`tabCustomer` c where {subtree[0] if subtree else '1 = 0'}"
+		audience, values = mailing.customer_group, subtree[1] if subtree else {}
 	return frappe.db.sql(
 		f"""select c.name from {source} and c.disabled = 0 {"and " + permitted if permitted else ""}
 		order by c.name""",
-		{"audience": audience},
+		{"audience": audience, **values},
 		pluck=True,
 	)
 

@@ -8,6 +8,7 @@ from frappe import _
 from frappe.model.naming import make_autoname
 
 from crm_app.locks import raise_busy
+from crm_app.values import escape_like
 
 SETTINGS = "CRM Settings"
 # Settings field -> Customer field filled when empty on a new customer
@@ -26,16 +27,12 @@ def naming_series_name(doc) -> str:
 	return make_autoname(prefix if "#" in prefix else f"{prefix}.#####", doc=doc)
 
 
-def _escape_like(text: str) -> str:
-	return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def names_like(base: str) -> list[str]:
 	"""The customer names `base` and `base-...`. A locking read: it sees the names other sessions
 	committed while this one waited for the lock, not the transaction's older snapshot."""
 	return frappe.db.sql(
 		"select name from `tabCustomer` where name = %s or name like %s lock in share mode",
-		(base, _escape_like(base) + "-%"),
+		(base, escape_like(base) + "-%"),
 		pluck=True,
 	)
 

@@ -8,6 +8,8 @@ from frappe import _
 from frappe.utils import flt
 
 from crm_app.customers.defaults import get_effective_defaults
+from crm_app.input_checks import not_found
+from crm_app.trees import subtree_filters
 
 
 class NotAHeadOfficeError(frappe.ValidationError):
@@ -15,10 +17,9 @@ class NotAHeadOfficeError(frappe.ValidationError):
 
 
 def subtree_of(customer: str) -> list[frappe._dict]:
-	lft, rgt = frappe.db.get_value("Customer", customer, ["lft", "rgt"])
 	return frappe.get_all(
 		"Customer",
-		filters={"lft": (">=", lft), "rgt": ("<=", rgt)},
+		filters=subtree_filters("Customer", customer) or not_found("Customer", customer),
 		fields=["name", "customer_name", "parent_customer", "is_group"],
 		order_by="lft",
 	)

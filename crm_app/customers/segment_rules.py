@@ -9,6 +9,8 @@ from frappe import _
 from frappe.utils import cint, getdate
 
 from crm_app.overdue import overdue_invoices_condition
+from crm_app.trees import subtree_condition
+from crm_app.values import escape_like, yes_no
 
 OPERATORS = {
 	"text": ("equals", "not equals", "one of", "none of", "contains", "starts with", "is set", "is not set"),
@@ -23,7 +25,6 @@ STATUSES = {
 	"Disabled": "c.disabled = 1",
 	"Frozen": "c.is_frozen = 1",
 }
-YES, NO = {"1", "yes", "oui", "true"}, {"0", "no", "non", "false"}
 # custom fields of Customer usable in rules, by Frappe field type
 CUSTOM_KINDS = {
 	**dict.fromkeys(("Data", "Select", "Link", "Dynamic Link", "Small Text"), "text"),
@@ -190,7 +191,7 @@ def _condition(index: int, rule, field: RuleField, values: dict) -> str:
 		return f"ifnull({expression}, '') {'in' if operator == 'one of' else 'not in'} %({key})s"
 	if operator in ("contains", "starts with"):
 		text = _text(index, field, rule.value)
-		escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+		escaped = escape_like(text)
 		values[key] = f"%{escaped}%" if operator == "contains" else f"{escaped}%"
 		return f"{expression} like %({key})s"
 	return f"ifnull({expression}, '') {'=' if operator == 'equals' else '!='} {value()}"
@@ -207,17 +208,17 @@ def _tree_condition(index: int, rule, field: RuleField, key: str, values: dict) 
 		)
 		return f"not ({empty})" if operator == "is set" else empty
 	node = _text(index, field, rule.value)
-	bounds = frappe.db.get_value(field.tree, node, ["lft", "rgt"])
-	if not bounds:
+	subtree = subtree_condition(field.tree, node, "{column}", key)
+	if not subtree:
 		frappe.throw(
 			_("Rule {0}: {1} {2} does not exist").format(index, _(field.tree), node), InvalidSegmentRuleError
 		)
-	values[key], values[key + "_lft"], values[key + "_rgt"] = node, *bounds
-	table = f"`tab{field.tree}`"
+	values[key] = node
+	values.update(subtree[1])
 	if operator in ("equals", "not equals"):
 		inside = f"{{column}} = %({key})s"
 	else:
-		inside = f"{{column}} in (select n.name from {table} n where n.lft >= %({key}_lft)s and n.rgt <= %({key}_rgt)s)"
+		inside = subtree[0]
 	if column is None:
 		inside = (
 			"exists (select 1 from `tabSales Team` t where t.parent = c.name and t.parenttype = 'Customer'"
@@ -290,10 +291,10 @@ def _typed(index: int, field: RuleField, operator: str, raw):
 				InvalidSegmentRuleError,
 			)
 	if field.kind == "check":
-		if text.lower() not in YES | NO:
+		if yes_no(text) is None:
 			frappe.throw(
 				_("Rule {0}: {1} takes yes or no, not {2}").format(index, _(field.label), text),
 				InvalidSegmentRuleError,
 			)
-		return cint(text.lower() in YES)
+		return cint(yes_no(text))
 	return text

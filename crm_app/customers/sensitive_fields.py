@@ -28,25 +28,43 @@ class SensitiveFieldError(frappe.PermissionError):
 def refuse_unpermitted_changes(doc) -> None:
 	"""Refuse a change (or, on a new record, a value other than the default) of a field at a permission
 	level the user may not write. Called before Frappe's own reset of such fields."""
-	if doc.flags.ignore_permissions or frappe.flags.in_install or frappe.session.user == "Administrator":
+	if doc.flags.ignore_permissions or frappe.flags.in_install:
 		return
-	guarded = [
-		df
-		for df in doc.meta.get_high_permlevel_fields()
-		if df.fieldtype not in display_fieldtypes and df.permlevel not in doc.get_permlevel_access("write")
-	]
+	guarded = guarded_fields(doc)
 	if not guarded:
 		return
 	before = frappe.new_doc(doc.doctype) if doc.is_new() else doc.get_latest()
+	refused = unpermitted_change(guarded, doc, before)
+	if refused:
+		frappe.throw(refusal(refused, doc.doctype, doc.name), SensitiveFieldError, title=_("Not Permitted"))
+
+
+def guarded_fields(doc) -> list:
+	"""The fields of `doc` (a document, or a new one of its doctype) at a permission level the session user
+	may not write; none for Administrator."""
+	if frappe.session.user == "Administrator":
+		return []
+	levels = doc.get_permlevel_access("write")
+	return [
+		df
+		for df in doc.meta.get_high_permlevel_fields()
+		if df.fieldtype not in display_fieldtypes and df.permlevel not in levels
+	]
+
+
+def unpermitted_change(guarded: list, after, before):
+	"""The first guarded field whose value differs between `after` and `before` (documents or dicts: the
+	STORED record for an existing one, a new record's defaults for a new one), or None."""
 	for df in guarded:
-		if _comparable(doc, df) != _comparable(before, df):
-			frappe.throw(
-				_("You may not change {0} of {1} {2}: only the roles allowed to manage it can.").format(
-					_(df.label), _(doc.doctype), doc.name or ""
-				),
-				SensitiveFieldError,
-				title=_("Not Permitted"),
-			)
+		if _comparable(after, df) != _comparable(before, df):
+			return df
+	return None
+
+
+def refusal(df, doctype: str, name: str | None) -> str:
+	return _("You may not change {0} of {1} {2}: only the roles allowed to manage it can.").format(
+		_(df.label), _(doctype), name or ""
+	)
 
 
 def _comparable(doc, df):
@@ -55,7 +73,8 @@ def _comparable(doc, df):
 			f for f in frappe.get_meta(df.options).fields if f.fieldtype not in display_fieldtypes
 		]
 		return sorted(
-			tuple(_normalised(row.get(f.fieldname), f) for f in child_fields) for row in doc.get(df.fieldname)
+			tuple(_normalised(row.get(f.fieldname), f) for f in child_fields)
+			for row in doc.get(df.fieldname) or ()
 		)
 	return _normalised(doc.get(df.fieldname), df)
 

@@ -6,8 +6,10 @@ import re
 import frappe
 from frappe.model import no_value_fields, table_fields
 
+from crm_app.trees import IMPORTED_TREES
+
 # the doctypes the import writes, parents before what links to them
-IMPORT_ORDER = ["Territory", "Customer Group", "Sales Person", "Item Group", "Customer"]
+IMPORT_ORDER = IMPORTED_TREES
 # Frappe's own documents linked to a customer: each row is saved as a document (after the customers)
 DOCUMENT_ORDER = ["Contact", "Address"]
 # the customer a contact or an address belongs to (ERPNext exports the links table's column)

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 
 from crm_app.csv_files import write_csv
-from crm_app.data_transfer.importer import import_files
+from crm_app.data_transfer.importer import commit_or_roll_back, import_files
 
 DOCTYPE = "Customer Import"
 
@@ -64,10 +64,7 @@ def run_import(record, file, dry_run: bool, progress) -> dict:
 		frappe.db.rollback()
 		report = {"dry_run": dry_run, "created": {}, "updated": {}, "unchanged": {}, "warnings": []}
 		report["errors"] = [{"sheet": file.file_name, "row": None, "column": None, "message": str(error)}]
-	if dry_run or (report["errors"] and not record.good_rows_only):
-		frappe.db.rollback()  # nothing half-written
-	else:
-		frappe.db.commit()
+	commit_or_roll_back(report, bool(record.good_rows_only))
 	return report
 
 

@@ -15,6 +15,7 @@ from crm_app.currency import company_currency
 from crm_app.input_checks import ensure_exists, not_found
 from crm_app.receivables.ledger import aggregate_ledger, summary_source
 from crm_app.receivables.movements import MOVEMENT_TYPES, TAXED
+from crm_app.trees import subtree_condition
 
 MOVEMENTS = list(MOVEMENT_TYPES)
 
@@ -52,18 +53,18 @@ def _filters(fiscal_year: str, company: str | None, currency: str | None) -> tup
 def group_statistics(customer_group: str, fiscal_year: str, company=None, currency=None) -> dict:
 	where, values = _filters(fiscal_year, company, currency)
 	if customer_group == get_root_of("Customer Group"):
-		group_join = ""  # the whole tree, with movements of customers that had no group
+		in_group = ""  # the whole tree, with movements of customers that had no group
 	else:
-		bounds = customer_group and frappe.db.get_value("Customer Group", customer_group, ["lft", "rgt"])
-		if not bounds:
+		subtree = customer_group and subtree_condition("Customer Group", customer_group, "s.customer_group")
+		if not subtree:
 			not_found("Customer Group", customer_group)
-		values["lft"], values["rgt"] = bounds
-		group_join = "join `tabCustomer Group` g on g.name = s.customer_group and g.lft >= %(lft)s and g.rgt <= %(rgt)s"
+		values.update(subtree[1])
+		in_group = "and " + subtree[0]
 	rows = frappe.db.sql(
 		f"""select s.period_start, s.movement_type, sum(s.entries) as entries, sum(s.amount) as amount,
 			sum(s.tax_amount) as tax_amount, sum(s.days_to_pay) as days_to_pay
-		from {summary_source()} s {group_join}
-		where s.period_start between %(start)s and %(end)s {where.format(alias="s")}
+		from {summary_source()} s
+		where s.period_start between %(start)s and %(end)s {where.format(alias="s")} {in_group}
 		group by s.period_start, s.movement_type""",
 		values,
 		as_dict=True,

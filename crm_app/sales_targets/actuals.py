@@ -24,6 +24,7 @@ from crm_app.guards import app_writes
 from crm_app.input_checks import parse_date
 from crm_app.locks import lock_doctype
 from crm_app.permissions import permitted_customers_condition
+from crm_app.trees import subtree_filters
 
 ACTUAL = "Sales Target Actual"
 # target field -> the tree it points into
@@ -219,8 +220,7 @@ def dimension_filter(target, from_date, to_date) -> tuple[str, dict]:
 
 
 def subtree(doctype: str, node: str) -> list[str]:
-	lft, rgt = frappe.db.get_value(doctype, node, ["lft", "rgt"])
-	return frappe.get_all(doctype, filters={"lft": (">=", lft), "rgt": ("<=", rgt)}, pluck="name")
+	return frappe.get_all(doctype, filters=subtree_filters(doctype, node) or {"name": node}, pluck="name")
 
 
 RECOUNT_JOB = "crm_app:recount_target_actuals"

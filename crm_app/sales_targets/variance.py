@@ -15,6 +15,7 @@ from frappe.utils import add_days, add_months, flt, get_first_day, getdate
 from crm_app.access import require_permission
 from crm_app.currency import company_currency
 from crm_app.input_checks import not_found
+from crm_app.trees import subtree_filters
 
 PERIOD_MONTHS = {"Monthly": 1, "Quarterly": 3, "Half-Yearly": 6, "Yearly": 12}
 
@@ -52,11 +53,7 @@ def target_vs_actual(fiscal_year: str, period: str = "Monthly", root: str | None
 	months = fiscal_months(fiscal_year)
 	filters = {}
 	if root:
-		bounds = frappe.db.get_value("Sales Target", root, ["lft", "rgt"])
-		if not bounds:
-			not_found("Sales Target", root)
-		lft, rgt = bounds
-		filters = {"lft": (">=", lft), "rgt": ("<=", rgt)}
+		filters = subtree_filters("Sales Target", root) or not_found("Sales Target", root)
 	nodes = frappe.get_all(
 		"Sales Target",
 		filters=filters,

@@ -76,7 +76,6 @@ class Customer(TreeNode):
 	# Customers form a forest: each independent customer is a root; a head office (national account)
 	# is a group whose branches are its children.
 	nsm_parent_field = "parent_customer"
-	single_root = False
 
 	def validate_higher_perm_levels(self):
 		refuse_unpermitted_changes(self)  # before Frappe silently puts such fields back
@@ -99,7 +98,7 @@ class Customer(TreeNode):
 		apply_new_customer_defaults(self)
 
 	def validate(self):
-		validate_node(self, single_root=self.single_root)
+		validate_node(self)
 		validate_leaf("Customer Group", self.customer_group)
 		validate_leaf("Territory", self.territory)
 		validate_sales_team(self.sales_team)

@@ -4,7 +4,7 @@
 
 from crm_app.customers.groups import validate_group_deletion, validate_group_rename
 from crm_app.customers.sensitive_fields import refuse_unpermitted_changes
-from crm_app.trees import TreeNode, validate_no_members, validate_node
+from crm_app.trees import TreeNode, validate_node
 
 
 class CustomerGroup(TreeNode):
@@ -40,7 +40,6 @@ class CustomerGroup(TreeNode):
 
 	def validate(self):
 		validate_node(self)
-		validate_no_members(self, "Customer", "customer_group")
 
 	def before_rename(self, old_name, new_name, merge=False):
 		validate_group_rename(old_name, new_name, merge)

@@ -2,7 +2,7 @@
 # For license information, please see license.txt
 
 
-from crm_app.trees import TreeNode, validate_no_members, validate_node
+from crm_app.trees import TreeNode, validate_node
 
 
 class Territory(TreeNode):
@@ -27,4 +27,3 @@ class Territory(TreeNode):
 
 	def validate(self):
 		validate_node(self)
-		validate_no_members(self, "Customer", "territory")

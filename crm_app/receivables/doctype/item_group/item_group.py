@@ -2,7 +2,7 @@
 # For license information, please see license.txt
 
 
-from crm_app.trees import TreeNode, validate_no_members, validate_node
+from crm_app.trees import TreeNode, validate_node
 
 
 class ItemGroup(TreeNode):
@@ -26,4 +26,3 @@ class ItemGroup(TreeNode):
 
 	def validate(self):
 		validate_node(self)
-		validate_no_members(self, "Item", "item_group")
