@@ -136,9 +136,6 @@ def server_url():
 
 @pytest.fixture
 def admin_session(server_url) -> requests.Session:
-	session = requests.Session()
-	response = session.post(
-		f"{server_url}/api/method/login", data={"usr": "Administrator", "pwd": ADMIN_PASSWORD}
-	)
-	assert response.status_code == 200, response.text
-	return session
+	from tests.users import http_session
+
+	return http_session(server_url, "Administrator", ADMIN_PASSWORD)

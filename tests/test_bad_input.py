@@ -46,6 +46,7 @@ from tests.conftest import ADMIN_PASSWORD
 from tests.fixtures import make_company, make_customer, make_group_chain, make_payment_terms, make_price_list
 from tests.receivables import adjustment, invoice, make_fiscal_year, make_item, payment, purge, purge_masters
 from tests.trees import make_node, unique
+from tests.users import http_session
 
 # requests at once (the test server has 2 workers of 4 threads), each thread with its own session
 PARALLEL = 8
@@ -820,12 +821,7 @@ def run_cases(server_url, cases, records) -> tuple[list[str], Counter]:
 
 
 def login(server_url) -> requests.Session:
-	session = requests.Session()
-	response = session.post(
-		f"{server_url}/api/method/login", data={"usr": "Administrator", "pwd": ADMIN_PASSWORD}
-	)
-	assert response.status_code == 200, response.text
-	return session
+	return http_session(server_url, "Administrator", ADMIN_PASSWORD)
 
 
 def run_case(session, server_url, c, records) -> tuple[int, str | None]:

@@ -21,7 +21,7 @@ from crm_app.trees import parent_field_of
 from tests.receivables import invoice, purge, purge_masters, setup_customer
 from tests.segments import make_group_segment
 from tests.trees import NAME_FIELD, assert_tree_valid, make_node, unique
-from tests.users import make_user, remove_user
+from tests.users import http_session, make_user, remove_user
 
 SESSIONS = 8
 OPS_PER_SESSION = 24
@@ -33,10 +33,7 @@ def resource(server_url, doctype, name=""):
 
 
 def login(server_url, user) -> requests.Session:
-	session = requests.Session()
-	response = session.post(f"{server_url}/api/method/login", data={"usr": user, "pwd": PASSWORD})
-	assert response.status_code == 200, response.text
-	return session
+	return http_session(server_url, user, PASSWORD)
 
 
 @pytest.fixture(scope="module")

@@ -17,17 +17,14 @@ from tests.fixtures import make_customer, make_group_chain
 from tests.receivables import purge_masters
 from tests.segments import make_group_segment
 from tests.trees import unique
-from tests.users import make_user, remove_user
+from tests.users import http_session, make_user, remove_user
 
 PASSWORD = "Permission-cache-pass-1234!"
 READERS = 4
 
 
 def login(server_url, user) -> requests.Session:
-	session = requests.Session()
-	response = session.post(f"{server_url}/api/method/login", data={"usr": user, "pwd": PASSWORD})
-	assert response.status_code == 200, response.text
-	return session
+	return http_session(server_url, user, PASSWORD)
 
 
 @pytest.fixture(scope="module")

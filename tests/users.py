@@ -1,6 +1,7 @@
 """Test users with exactly the roles a test gives them."""
 
 import frappe
+import requests
 
 
 def make_user(*roles: str) -> str:
@@ -26,3 +27,11 @@ def remove_user(user: str) -> None:
 	"""Frappe refuses to delete a user while no other System Manager exists: remove the rows directly."""
 	for doctype, field in (("Has Role", "parent"), ("User", "name")):
 		frappe.db.delete(doctype, {field: user})
+
+
+def http_session(server_url: str, user: str, password: str) -> requests.Session:
+	"""A session logged in over HTTP, as a browser's would be."""
+	session = requests.Session()
+	response = session.post(f"{server_url}/api/method/login", data={"usr": user, "pwd": password})
+	assert response.status_code == 200, response.text
+	return session
