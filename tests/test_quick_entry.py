@@ -7,7 +7,7 @@ import pytest
 import requests
 from frappe.utils.password import update_password
 
-from tests.trees import unique
+from tests.trees import make_node, unique
 from tests.users import make_user, remove_user
 
 PASSWORD = "Quick-entry-pass-1234!"
@@ -118,3 +118,38 @@ def test_the_quick_entry_makes_customers_only(sessions, server_url):
 		assert frappe.db.exists("Customer", {"customer_name": name})
 	finally:
 		remove_customer(name)
+
+
+def test_a_scoped_user_is_told_which_territory_is_not_theirs(server_url):
+	root = frappe.db.get_value("Territory", {"parent_territory": ("is", "not set")}, "name")
+	mine = make_node("Territory", unique("Quick mine"), root, is_group=0).name
+	other = make_node("Territory", unique("Quick other"), root, is_group=0).name
+	user = make_user("Sales User")
+	frappe.get_doc(
+		{"doctype": "User Permission", "user": user, "allow": "Territory", "for_value": mine}
+	).insert()
+	update_password(user, PASSWORD)
+	frappe.db.set_value("User", user, "language", "fr")
+	frappe.db.commit()
+	name = unique("Quick scoped")
+	try:
+		session = requests.Session()
+		assert session.post(f"{server_url}/api/method/login", data={"usr": user, "pwd": PASSWORD}).ok
+		response = post_quick_entry(session, server_url, {**quick_entry(name), "territory": other})
+		assert response.status_code == 403, response.text[:1000]
+		assert response.json()["exception"].endswith(
+			f"Pas d'autorisation de créer Client avec Territoire {other} : "
+			"vos autorisations utilisateur ne l'incluent pas"
+		)
+		frappe.db.rollback()
+		assert not frappe.db.exists("Customer", {"customer_name": name})
+		# their own territory is accepted
+		response = post_quick_entry(session, server_url, {**quick_entry(name), "territory": mine})
+		assert response.status_code == 200, response.text[:1000]
+	finally:
+		remove_customer(name)
+		frappe.db.delete("User Permission", {"user": user})
+		for territory in (mine, other):
+			frappe.delete_doc("Territory", territory, force=True)
+		remove_user(user)
+		frappe.db.commit()

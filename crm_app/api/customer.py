@@ -12,6 +12,7 @@ from crm_app.api.arguments import (
 )
 from crm_app.customers import defaults, group_changes, leads, naming, national_accounts
 from crm_app.input_checks import ensure_exists
+from crm_app.permissions import values_outside_user_permissions
 
 
 @frappe.whitelist()
@@ -84,5 +85,13 @@ def insert_customer(doc: str | dict) -> dict:
 	if not frappe.has_permission("Customer", "create"):
 		frappe.throw(_("No permission to create {0}").format(_("Customer")), frappe.PermissionError)
 	customer = frappe.get_doc({**values, "doctype": "Customer", "__islocal": 1})
+	outside = values_outside_user_permissions(customer)
+	if outside:
+		frappe.throw(
+			_("No permission to create {0} with {1}: your user permissions do not include it").format(
+				_("Customer"), ", ".join(f"{_(doctype)} {value}" for doctype, value in outside)
+			),
+			frappe.PermissionError,
+		)
 	customer.save()  # as frappe.client.save does for the stock quick entry: a new document is inserted
 	return customer.as_dict()
