@@ -11,6 +11,7 @@ another territory takes its documents along.
 
 import frappe
 from frappe.model.db_query import DatabaseQuery
+from frappe.permissions import get_user_permissions
 
 from crm_app.compat import NO_OBJECTION
 
@@ -134,7 +135,7 @@ def has_customer_document_permission(doc, ptype=None, user=None) -> bool | None:
 def values_outside_user_permissions(doc) -> list[tuple[str, str]]:
 	"""(link field's doctype, value) of the document's links a User Permission does not allow the caller:
 	Frappe refuses such a document without saying why (its reason is lost to a nested permission check)."""
-	allowed_by_doctype = frappe.permissions.get_user_permissions(frappe.session.user)
+	allowed_by_doctype = get_user_permissions(frappe.session.user)
 	outside = []
 	for field in doc.meta.get_link_fields():
 		value = doc.get(field.fieldname)

@@ -122,7 +122,8 @@ def test_the_quick_entry_makes_customers_only(sessions, server_url):
 
 def test_a_scoped_user_is_told_which_territory_is_not_theirs(server_url):
 	root = frappe.db.get_value("Territory", {"parent_territory": ("is", "not set")}, "name")
-	mine = make_node("Territory", unique("Quick mine"), root, is_group=0).name
+	mine = make_node("Territory", unique("Quick mine"), root, is_group=1).name
+	town = make_node("Territory", unique("Quick town"), mine, is_group=0).name
 	other = make_node("Territory", unique("Quick other"), root, is_group=0).name
 	user = make_user("Sales User")
 	frappe.get_doc(
@@ -143,13 +144,13 @@ def test_a_scoped_user_is_told_which_territory_is_not_theirs(server_url):
 		)
 		frappe.db.rollback()
 		assert not frappe.db.exists("Customer", {"customer_name": name})
-		# their own territory is accepted
-		response = post_quick_entry(session, server_url, {**quick_entry(name), "territory": mine})
+		# a territory inside theirs is accepted
+		response = post_quick_entry(session, server_url, {**quick_entry(name), "territory": town})
 		assert response.status_code == 200, response.text[:1000]
 	finally:
 		remove_customer(name)
 		frappe.db.delete("User Permission", {"user": user})
-		for territory in (mine, other):
+		for territory in (town, mine, other):
 			frappe.delete_doc("Territory", territory, force=True)
 		remove_user(user)
 		frappe.db.commit()
