@@ -37,25 +37,27 @@ frappe.ui.form.CustomerQuickEntryForm = class CustomerQuickEntryForm extends fra
 	// Permission for Customer" does not); the rest is what Frappe's insert does for a new document.
 	insert() {
 		return new Promise((resolve) => {
-			this.update_doc();
+			const doc = this.update_doc();
 			frappe.call({
 				method: "crm_app.api.customer.insert_customer",
-				args: { doc: this.dialog.doc },
+				args: { doc },
 				callback: (r) => {
 					this.dialog.hide();
-					frappe.model.clear_doc(this.dialog.doc.doctype, this.dialog.doc.name);
+					// v16 keeps what follows a save in one method
+					if (this.process_after_insert) return this.process_after_insert(r);
+					frappe.model.clear_doc(doc.doctype, doc.name);
 					this.dialog.doc = r.message;
 					if (frappe._from_link) {
-						frappe.ui.form.update_calling_link(this.dialog.doc);
+						frappe.ui.form.update_calling_link(r.message);
 					} else if (this.after_insert) {
-						this.after_insert(this.dialog.doc);
+						this.after_insert(r.message);
 					} else {
 						this.open_form_if_not_list();
 					}
 				},
-				always: () => {
+				always: (r) => {
 					this.dialog.working = false;
-					resolve(this.dialog.doc);
+					resolve((r && r.message) || doc);
 				},
 				freeze: true,
 			});
