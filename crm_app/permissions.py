@@ -12,6 +12,7 @@ another territory takes its documents along.
 import frappe
 from frappe import _
 from frappe.model.db_query import DatabaseQuery
+from frappe.permissions import get_user_permissions
 
 from crm_app.compat import NO_OBJECTION
 
@@ -147,3 +148,19 @@ def has_customer_document_permission(doc, ptype=None, user=None) -> bool | None:
 	if not permitted_customers_query(user):
 		return NO_OBJECTION
 	return bool(frappe.has_permission("Customer", "read", doc=customer, user=user))
+
+
+def values_outside_user_permissions(doc) -> list[tuple[str, str]]:
+	"""(link field's doctype, value) of the document's links a User Permission does not allow the caller:
+	Frappe refuses such a document without saying why (its reason is lost to a nested permission check)."""
+	allowed_by_doctype = get_user_permissions(frappe.session.user)
+	outside = []
+	for field in doc.meta.get_link_fields():
+		value = doc.get(field.fieldname)
+		entries = allowed_by_doctype.get(field.options)
+		if not value or not entries:
+			continue
+		allowed = {e.get("doc") for e in entries if e.get("applicable_for") in (None, "", doc.doctype)}
+		if allowed and value not in allowed:
+			outside.append((field.options, value))
+	return outside

@@ -460,9 +460,23 @@ def get_tree_nodes(
 	filters = {parent_field_of(doctype): parent or ("is", "not set")}
 	if groups_only_at_top and not parent:
 		filters["is_group"] = 1
-	return frappe.get_list(
+	fields = ["name as value", f"{meta.get('title_field') or 'name'} as title", "is_group as expandable"]
+	nodes = frappe.get_list(doctype, fields=fields, filters=filters, order_by="lft")
+	if not parent and not nodes:
+		# a user limited to part of the tree (User Permission) does not see its root: the top is then
+		# the highest nodes they see (the desk's tree view fails on an empty top)
+		del filters[parent_field_of(doctype)]
+		return _highest_readable(doctype, fields, filters)
+	return nodes
+
+
+def _highest_readable(doctype: str, fields: list[str], filters: dict) -> list[dict]:
+	"""The nodes the user reads whose parent they do not read."""
+	rows = frappe.get_list(
 		doctype,
-		fields=["name as value", f"{meta.get('title_field') or 'name'} as title", "is_group as expandable"],
+		fields=[*fields, f"{parent_field_of(doctype)} as parent_node"],
 		filters=filters,
 		order_by="lft",
 	)
+	readable = {row.value for row in rows}
+	return [row for row in rows if row.pop("parent_node") not in readable]
