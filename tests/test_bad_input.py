@@ -411,6 +411,10 @@ def valid_arguments(records) -> dict:
 		"price_list": records["Price List"],
 		"source_name": records["Lead"],
 		"changes": json.dumps({"default_price_list": records["Price List"]}),
+		# the quick entry's customer (every case of it is refused before anything is saved)
+		"doc": json.dumps(
+			{"customer_name": "_Test bad input entry", "customer_group": records["Customer Group"]}
+		),
 		"doctype": "Customer Group",
 		"from_date": "2026-01-01",
 		"to_date": "2026-12-31",
