@@ -1,0 +1,59 @@
+// Awesomplete (the dropdown of link fields and of the search bar) keeps a status line for screen readers,
+// written in English outside Frappe's __(): "Begin typing for results." read under every link field of a
+// French desk. Its status goes through __() here (the French lines are in the app's fr.csv).
+const STATUS = [
+	[/^Begin typing for results\.$/, () => __("Begin typing for results.")],
+	[
+		/^Type (\d+) or more characters for results\.$/,
+		(count) => __("Type {0} or more characters for results.", [count]),
+	],
+	[/^No results found$/, () => __("No results found")],
+	[/^(\d+) results found$/, (count) => __("{0} results found", [count])],
+];
+
+function translate_status(awesomplete) {
+	const status = awesomplete?.status;
+	if (!status) return;
+	const text = status.textContent;
+	for (const [pattern, translated] of STATUS) {
+		const match = text.match(pattern);
+		if (match) {
+			status.textContent = translated(...match.slice(1));
+			return;
+		}
+	}
+}
+
+function translate_class(Awesomplete) {
+	if (!Awesomplete?.prototype?.evaluate || Awesomplete.prototype.crm_app_translates) return;
+	const evaluate = Awesomplete.prototype.evaluate;
+	Awesomplete.prototype.evaluate = function (...args) {
+		const result = evaluate.apply(this, args);
+		translate_status(this);
+		return result;
+	};
+	Awesomplete.prototype.crm_app_translates = true;
+	(Awesomplete.all || []).forEach(translate_status);
+}
+
+function translate_after(control, method) {
+	const proto = frappe.ui.form[control]?.prototype;
+	if (!proto?.[method] || proto[method].crm_app_translates) return;
+	const original = proto[method];
+	proto[method] = function (...args) {
+		const result = original.apply(this, args);
+		translate_class(this.awesomplete?.constructor);
+		translate_status(this.awesomplete);
+		return result;
+	};
+	proto[method].crm_app_translates = true;
+}
+
+translate_after("ControlLink", "setup_awesomeplete");
+translate_after("ControlAutocomplete", "setup_awesomplete");
+
+$(document).on("app_ready", () => {
+	const search_bar = document.querySelector("#navbar-search")?.awesomplete;
+	translate_class(search_bar?.constructor);
+	translate_status(search_bar);
+});
