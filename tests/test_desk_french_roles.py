@@ -6,6 +6,7 @@ app (its code, doctypes, or the libraries the desk shows) and that French does n
 test_desk_french.py this also catches the strings Frappe's French lacks. Screenshots land in
 test-artifacts/ (fr-<role>-<screen>.png) for a person to look at."""
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -42,8 +43,23 @@ def english_sources() -> set[str]:
 
 def english_on_screen(texts: set[str], sources: set[str], french: dict[str, str]) -> set[str]:
 	"""The texts that are an English source string which French does not give as is (a word the same in
-	both languages, "Date", "Type", has a French line equal to it)."""
-	return {text for text in texts if text in sources and french.get(text) != text and any_letters(text)}
+	both languages, "Date", "Type", has a French line equal to it), or that an English template with
+	placeholders ("Search for {0}") draws."""
+	exact = {text for text in texts if text in sources and french.get(text) != text and any_letters(text)}
+	drawn = templates(frozenset(s for s in sources if french.get(s) != s))
+	return exact | {text for text in texts if drawn.fullmatch(text)}
+
+
+@functools.cache
+def templates(sources: frozenset[str]) -> re.Pattern:
+	"""One pattern matching what any template among sources draws, its placeholders filled: templates
+	whose own words are two or more words long (a lone "{0}: {1}" or "Total {0}" is too loose to tell)."""
+	patterns = []
+	for source in sources:
+		parts = re.split(r"\{\d+\}", source)
+		if len(parts) > 1 and len(re.findall(r"[A-Za-z]{2,}", "".join(parts))) >= 2:
+			patterns.append(".+?".join(re.escape(part) for part in parts))
+	return re.compile("|".join(f"(?:{p})" for p in sorted(patterns)), re.DOTALL)
 
 
 def any_letters(text: str) -> bool:

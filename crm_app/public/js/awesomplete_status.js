@@ -24,16 +24,19 @@ function translate_status(awesomplete) {
 	}
 }
 
-function translate_class(Awesomplete) {
-	if (!Awesomplete?.prototype?.evaluate || Awesomplete.prototype.crm_app_translates) return;
-	const evaluate = Awesomplete.prototype.evaluate;
-	Awesomplete.prototype.evaluate = function (...args) {
-		const result = evaluate.apply(this, args);
-		translate_status(this);
-		return result;
-	};
-	Awesomplete.prototype.crm_app_translates = true;
-	(Awesomplete.all || []).forEach(translate_status);
+// Awesomplete rewrites the line as results come ("12 results found"), from listeners bound to its own
+// methods when it is made: watching the line itself also covers the instances made before this file ran
+// (the search bar's).
+function watch_status(awesomplete) {
+	const status = awesomplete?.status;
+	if (!status || status.crm_app_watched) return;
+	status.crm_app_watched = true;
+	translate_status(awesomplete);
+	new MutationObserver(() => translate_status(awesomplete)).observe(status, {
+		childList: true,
+		characterData: true,
+		subtree: true,
+	});
 }
 
 function translate_after(control, method) {
@@ -42,8 +45,7 @@ function translate_after(control, method) {
 	const original = proto[method];
 	proto[method] = function (...args) {
 		const result = original.apply(this, args);
-		translate_class(this.awesomplete?.constructor);
-		translate_status(this.awesomplete);
+		watch_status(this.awesomplete);
 		return result;
 	};
 	proto[method].crm_app_translates = true;
@@ -54,6 +56,5 @@ translate_after("ControlAutocomplete", "setup_awesomplete");
 
 $(document).on("app_ready", () => {
 	const search_bar = document.querySelector("#navbar-search")?.awesomplete;
-	translate_class(search_bar?.constructor);
-	translate_status(search_bar);
+	(search_bar?.constructor?.all || [search_bar]).forEach(watch_status);
 });
