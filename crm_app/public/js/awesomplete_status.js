@@ -18,7 +18,9 @@ function translate_status(awesomplete) {
 	for (const [pattern, translated] of STATUS) {
 		const match = text.match(pattern);
 		if (match) {
-			status.textContent = translated(...match.slice(1));
+			// set only when it changes: the watcher below sees each write (English stays English)
+			const text_in_language = translated(...match.slice(1));
+			if (text_in_language !== text) status.textContent = text_in_language;
 			return;
 		}
 	}
