@@ -178,6 +178,8 @@ def test_a_card_refuses_an_unknown_company_or_a_company_list():
 		dashboard.total_outstanding(json.dumps([["Sales Invoice", "company", "in", ["A", "B"]]]))
 	with pytest.raises(frappe.ValidationError):
 		dashboard.total_outstanding({"company": ["A", "B"]})
+	with pytest.raises(frappe.ValidationError):
+		dashboard.total_outstanding("[not json")
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Figures of the CRM workspace's number cards: what the user may see of the receivables, in the company's
 currency (a stock "Sum" card formats with the site's default currency, which a fresh site lacks)."""
 
+import json
+
 import frappe
 from frappe import _
 from frappe.model.db_query import DatabaseQuery
@@ -29,7 +31,10 @@ def company_filter(filters: str | dict | list | None) -> str | None:
 	"""The company a card's filters name (Frappe sends filters_json with dynamic_filters_json evaluated, as
 	a list of [doctype, field, "=", value] or a dict), else None."""
 	if isinstance(filters, str):
-		filters = frappe.parse_json(filters) if filters.strip() else None
+		try:
+			filters = json.loads(filters) if filters.strip() else None
+		except ValueError:
+			frappe.throw(_("The filters of a card are JSON"), frappe.ValidationError)
 	if isinstance(filters, dict):
 		company = filters.get("company")
 	elif isinstance(filters, list):
