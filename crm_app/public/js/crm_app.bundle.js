@@ -9,3 +9,4 @@ import "./workspace";
 import "./customer_status";
 import "./mailings";
 import "./onboarding_tour_guard";
+import "./awesomplete_status";
