@@ -15,8 +15,8 @@ import frappe
 import pytest
 from frappe.utils.password import update_password
 
+from tests.browser import ARTIFACTS, DESK
 from tests.receivables import invoice, make_fiscal_year, purge, purge_masters, setup_customer
-from tests.test_desk import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESK, log_in
 from tests.test_desk_roles import settle
 from tests.users import make_user, remove_user
 
@@ -141,40 +141,35 @@ def search_bar(page) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_screen_of_the_role_is_in_french(server_url, french_roles, role):
-	if not Path(CHROMIUM).exists():
-		pytest.fail(f"Chromium not found at {CHROMIUM}: run dev/setup.sh --with-browser")
+def test_every_screen_of_the_role_is_in_french(server_url, french_roles, role, new_desk_page):
 	from frappe.translate import get_translations_from_apps
-	from playwright.sync_api import sync_playwright
 
 	sources = english_sources()
 	french = get_translations_from_apps("fr", ["frappe", "crm_app"])
 	found = {}
-	with sync_playwright() as playwright:
-		browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-		page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-		log_in(page, server_url, french_roles.users[role], PASSWORD)
+	page = new_desk_page(
+		french_roles.users[role], PASSWORD, viewport={"width": 1280, "height": 900}, locale="fr-FR"
+	)
+	settle(page)
+	ARTIFACTS.mkdir(exist_ok=True)
+	slug = role.lower().replace(" ", "-")
+	for key, route in screens(french_roles).items():
+		page.goto(f"{server_url}{route}")
 		settle(page)
-		ARTIFACTS.mkdir(exist_ok=True)
-		slug = role.lower().replace(" ", "-")
-		for key, route in screens(french_roles).items():
-			page.goto(f"{server_url}{route}")
-			settle(page)
-			page.wait_for_timeout(1500)  # charts and report rows drawn
-			texts = visible_texts(page)
-			if key == "customer-list" and open_quick_entry(page):
-				page.screenshot(path=str(ARTIFACTS / f"fr-{slug}-quick-entry.png"))
-				texts |= visible_texts(page)
-				page.keyboard.press("Escape")
-				page.wait_for_timeout(500)
-			if key == "workspace":
-				search_bar(page)
-				page.screenshot(path=str(ARTIFACTS / f"fr-{slug}-search.png"))
-				texts |= visible_texts(page)
-				page.keyboard.press("Escape")
-			page.screenshot(path=str(ARTIFACTS / f"fr-{slug}-{key}.png"), full_page=True)
-			english = english_on_screen(texts, sources, french)
-			if english:
-				found[key] = sorted(english)
-		browser.close()
+		page.wait_for_timeout(1500)  # charts and report rows drawn
+		texts = visible_texts(page)
+		if key == "customer-list" and open_quick_entry(page):
+			page.screenshot(path=str(ARTIFACTS / f"fr-{slug}-quick-entry.png"))
+			texts |= visible_texts(page)
+			page.keyboard.press("Escape")
+			page.wait_for_timeout(500)
+		if key == "workspace":
+			search_bar(page)
+			page.screenshot(path=str(ARTIFACTS / f"fr-{slug}-search.png"))
+			texts |= visible_texts(page)
+			page.keyboard.press("Escape")
+		page.screenshot(path=str(ARTIFACTS / f"fr-{slug}-{key}.png"), full_page=True)
+		english = english_on_screen(texts, sources, french)
+		if english:
+			found[key] = sorted(english)
 	assert not found, json.dumps(found, ensure_ascii=False)

@@ -8,16 +8,9 @@ import pytest
 from frappe.utils.nestedset import get_root_of
 from frappe.utils.password import update_password
 
+from tests.browser import ARTIFACTS, DESK, is_realtime_noise
 from tests.fixtures import make_group_chain
-from tests.test_desk import (
-	ARTIFACTS,
-	CHROMIUM,
-	CHROMIUM_ARGS,
-	DESK,
-	is_realtime_noise,
-	log_in,
-	open_tree_root,
-)
+from tests.test_desk import open_tree_root
 from tests.trees import make_node, unique
 from tests.users import make_user, remove_user
 
@@ -64,30 +57,10 @@ def world():
 	frappe.db.commit()
 
 
-@pytest.fixture(scope="module")
-def browser():
-	from playwright.sync_api import sync_playwright
-
-	with sync_playwright() as playwright:
-		browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-		yield browser
-		browser.close()
-
-
 @pytest.fixture
-def open_desk(browser, server_url):
-	contexts = []
-
-	def open_as(user):
-		context = browser.new_context(viewport={"width": 1280, "height": 800})
-		contexts.append(context)
-		page = context.new_page()
-		log_in(page, server_url, user, PASSWORD)
-		return page
-
-	yield open_as
-	for context in contexts:
-		context.close()
+def open_desk(new_desk_page):
+	"""A page logged in as a user of this module, in a context of its own (the session's one Chromium)."""
+	return lambda user: new_desk_page(user, PASSWORD)
 
 
 def settle(page) -> None:
