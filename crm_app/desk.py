@@ -8,7 +8,10 @@ def ensure_dashboard_settings(login_manager=None) -> None:
 	otherwise each ask Frappe to create it on the first visit, at once, and the loser gets a 409."""
 	user = frappe.session.user
 	if user and user != "Guest" and not frappe.db.exists("Dashboard Settings", user):
-		frappe.get_doc({"doctype": "Dashboard Settings", "name": user}).insert(ignore_permissions=True)
+		# several logins of one user at once (a browser and scripts) may each find none: one makes it
+		frappe.get_doc({"doctype": "Dashboard Settings", "name": user}).insert(
+			ignore_permissions=True, ignore_if_duplicate=True
+		)
 
 
 def boot_session(bootinfo) -> None:

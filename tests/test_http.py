@@ -117,3 +117,32 @@ def test_customer_crud(admin_session, server_url):
 		assert admin_session.get(resource(server_url, "Customer", name)).status_code == 404
 	finally:
 		admin_session.delete(resource(server_url, "Customer", name))
+
+
+def test_a_user_logging_in_several_times_at_once_gets_in_every_time(server_url):
+	"""The app makes a user's Dashboard Settings at login: logins at once each find none, and every one
+	must still get in (the one that lost the insert answered 409)."""
+	from concurrent.futures import ThreadPoolExecutor
+
+	from frappe.utils.password import update_password
+
+	from tests.users import make_user, remove_user
+
+	user, password = make_user("Sales User"), "Many-logins-1234!"
+	update_password(user, password)
+	frappe.db.commit()
+	try:
+
+		def log_in(_):
+			return requests.post(
+				f"{server_url}/api/method/login", data={"usr": user, "pwd": password}, timeout=60
+			).status_code
+
+		with ThreadPoolExecutor(8) as pool:
+			assert list(pool.map(log_in, range(8))) == [200] * 8
+		assert frappe.db.exists("Dashboard Settings", user)
+	finally:
+		frappe.db.rollback()
+		frappe.db.delete("Dashboard Settings", {"name": user})
+		remove_user(user)
+		frappe.db.commit()
