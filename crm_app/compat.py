@@ -101,3 +101,12 @@ def refuse_malformed_json_bodies(refuse) -> None:
 
 	make_form_dict.refuse = refuse
 	frappe.app.make_form_dict = make_form_dict
+
+
+def list_match_conditions(doctype: str, user: str) -> str:
+	"""The SQL condition a list view of doctype applies for user (role rights, user permissions, the apps'
+	permission query conditions). Frappe has no public function for it: its list query's own builder is
+	used, which v15 and v16 both have."""
+	from frappe.model.db_query import DatabaseQuery
+
+	return DatabaseQuery(doctype, user=user).build_match_conditions() or ""

@@ -11,9 +11,9 @@ another territory takes its documents along.
 
 import frappe
 from frappe import _
-from frappe.model.db_query import DatabaseQuery
 from frappe.permissions import get_user_permissions
 
+from crm_app import compat
 from crm_app.compat import NO_OBJECTION
 
 # the field of each doctype that names its customer (a Payment Entry's party when party_type is Customer)
@@ -82,7 +82,7 @@ def match_conditions(doctype: str, user: str | None = None) -> str:
 	user = user or frappe.session.user
 	if user == "Administrator":
 		return ""
-	return DatabaseQuery(doctype, user=user).build_match_conditions() or ""
+	return compat.list_match_conditions(doctype, user)
 
 
 def permitted_where(doctype: str, conditions: list[str]) -> str:

@@ -111,3 +111,33 @@ def test_a_refused_report_run_does_not_make_the_report_a_background_report():
 		for report in REPORTS:
 			frappe.db.set_value("Report", report, "prepared_report", 0, update_modified=False)
 		frappe.db.commit()
+
+
+def test_the_list_match_conditions_are_those_of_frappes_list_query():
+	"""compat.list_match_conditions gives the condition Frappe's own list query applies: a user limited to a
+	territory reads, through it, exactly what get_list gives that user."""
+	from frappe.utils.nestedset import get_root_of
+
+	from crm_app import compat
+	from tests.fixtures import make_customer, make_group_chain
+	from tests.trees import make_node, unique
+	from tests.users import make_user
+
+	group = make_group_chain(1)[0]
+	inside = make_node("Territory", unique("Inside"), get_root_of("Territory")).name
+	outside = make_node("Territory", unique("Outside"), get_root_of("Territory")).name
+	mine = make_customer(group, territory=inside).name
+	make_customer(group, territory=outside)
+	user = make_user("Sales User")
+	frappe.get_doc(
+		{"doctype": "User Permission", "user": user, "allow": "Territory", "for_value": inside}
+	).insert()
+	condition = compat.list_match_conditions("Customer", user)
+	assert inside in condition
+	read = frappe.db.sql(
+		f"select name from `tabCustomer` where customer_group = %s and ({condition})", group, pluck=True
+	)
+	frappe.set_user(user)
+	assert read == frappe.get_list("Customer", {"customer_group": group}, pluck="name") == [mine]
+	frappe.set_user("Administrator")
+	assert compat.list_match_conditions("Customer", "Administrator") == ""
