@@ -8,7 +8,7 @@ from crm_app.customers.group_changes import InvalidGroupChangeError, apply_group
 from crm_app.customers.groups import GroupCodeFixedError
 from tests.fixtures import make_customer, make_group_chain, make_price_list
 from tests.trees import make_node, unique
-from tests.users import make_user, remove_user
+from tests.users import http_session, make_user, remove_user
 
 
 @pytest.fixture
@@ -61,10 +61,7 @@ def test_a_sales_user_gets_403_deleting_a_group_over_rest(server_url, sales_user
 		# set the password without saving the user: a save would make the first system user a System Manager
 		update_password(sales_user, "Sales-pass-1234!")
 		frappe.db.commit()
-		session = requests.Session()
-		assert session.post(
-			f"{server_url}/api/method/login", data={"usr": sales_user, "pwd": "Sales-pass-1234!"}
-		).ok
+		session = http_session(server_url, sales_user, "Sales-pass-1234!")
 		response = session.delete(f"{server_url}/api/resource/Customer Group/{group}")
 		assert response.status_code == 403
 		assert frappe.db.exists("Customer Group", group)

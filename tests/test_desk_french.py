@@ -3,19 +3,17 @@ form and the three reports with no English string the translations know a French
 in the company's currency. Screenshots land in test-artifacts/ (fr-*.png) for a person to look at."""
 
 import csv
-import json
 import re
 from pathlib import Path
 
 import frappe
 import pytest
-from frappe.utils.password import update_password
 
 import crm_app
 from tests.browser import ARTIFACTS, DESK, is_realtime_noise
 from tests.receivables import invoice, make_fiscal_year, purge, purge_masters, setup_customer
 from tests.test_desk_roles import settle
-from tests.users import make_user, remove_user
+from tests.users import make_french_user, remove_user
 
 PASSWORD = "Desk-french-pass-1234!"
 
@@ -37,14 +35,7 @@ def french_user():
 	fiscal_year = make_fiscal_year()
 	data = setup_customer()
 	data.invoice = invoice(data.customer, data.company, data.item, rate=1200).name
-	user = make_user("CRM Manager", "Sales Manager", "Accounts Manager")
-	frappe.db.set_value("User", user, "language", "fr")
-	# Frappe's own first-visit tours (English, Frappe's records) are not the app's screens
-	tours = frappe.get_all("Form Tour", {"ui_tour": 1}, pluck="name")
-	frappe.db.set_value(
-		"User", user, "onboarding_status", json.dumps({t: {"is_complete": True} for t in tours})
-	)
-	update_password(user, PASSWORD)
+	user = make_french_user("CRM Manager", "Sales Manager", "Accounts Manager", password=PASSWORD)
 	frappe.db.commit()
 	yield frappe._dict(user=user, fiscal_year=fiscal_year, **data)
 	remove_user(user)

@@ -13,12 +13,11 @@ from pathlib import Path
 
 import frappe
 import pytest
-from frappe.utils.password import update_password
 
 from tests.browser import ARTIFACTS, DESK
 from tests.receivables import invoice, make_fiscal_year, purge, purge_masters, setup_customer
 from tests.test_desk_roles import settle
-from tests.users import make_user, remove_user
+from tests.users import make_french_user, remove_user
 
 PASSWORD = "Desk-french-roles-1234!"
 ROLES = ("Sales User", "Sales Manager", "Accounts User", "Accounts Manager", "CRM Manager")
@@ -71,18 +70,10 @@ def french_roles():
 	fiscal_year = make_fiscal_year()
 	data = setup_customer()
 	data.invoice = invoice(data.customer, data.company, data.item, rate=1200).name
-	tours = frappe.get_all("Form Tour", {"ui_tour": 1}, pluck="name")
 	users = {}
 	for role in ROLES:
-		user = make_user(role)
-		frappe.db.set_value("User", user, "language", "fr")
-		# Frappe's own first-visit tours (English, Frappe's records) are not the app's screens
-		frappe.db.set_value(
-			"User", user, "onboarding_status", json.dumps({t: {"is_complete": True} for t in tours})
-		)
-		frappe.defaults.set_user_default("company", data.company, user)
-		update_password(user, PASSWORD)
-		users[role] = user
+		users[role] = make_french_user(role, password=PASSWORD)
+		frappe.defaults.set_user_default("company", data.company, users[role])
 	frappe.db.commit()
 	yield frappe._dict(users=users, fiscal_year=fiscal_year, **data)
 	for user in users.values():

@@ -19,7 +19,7 @@ from tests.receivables import (
 	purge_masters,
 	setup_customer,
 )
-from tests.users import make_user, remove_user
+from tests.users import http_session, make_user, remove_user
 
 
 def freeze(customer, reason="Disputed invoices"):
@@ -154,10 +154,7 @@ def test_over_rest_a_frozen_customer_gets_417_and_the_role_lets_it_pass(server_u
 	frappe.db.commit()
 	created = []
 	try:
-		session = requests.Session()
-		assert session.post(
-			f"{server_url}/api/method/login", data={"usr": user, "pwd": "Frozen-pass-1234!"}
-		).ok
+		session = http_session(server_url, user, "Frozen-pass-1234!")
 		body = {
 			"customer": data.customer,
 			"company": data.company,

@@ -11,6 +11,7 @@ from crm_app.csv_files import write_csv
 from crm_app.data_transfer.importer import import_files
 from crm_app.tree_rebuild import check_tree
 from tests.trees import unique
+from tests.users import http_session
 from tests.workers import bench_worker
 
 
@@ -301,14 +302,10 @@ def test_an_export_lists_trees_parent_first_and_reimports_unchanged():
 def test_export_over_rest_and_from_bench(server_url, tmp_path):
 	import requests
 
+	from tests.conftest import ADMIN_PASSWORD
 	from tests.test_tree_rebuild import bench
 
-	session = requests.Session()
-	from tests.conftest import ADMIN_PASSWORD
-
-	assert session.post(
-		f"{server_url}/api/method/login", data={"usr": "Administrator", "pwd": ADMIN_PASSWORD}
-	).ok
+	session = http_session(server_url, "Administrator", ADMIN_PASSWORD)
 	response = session.get(
 		f"{server_url}/api/method/crm_app.api.data_transfer.export_records",
 		params={"doctypes": '["Territory"]', "file_format": "csv"},

@@ -9,7 +9,6 @@ import time
 
 import frappe
 import pytest
-import requests
 from frappe.utils.background_jobs import create_job_id, get_queue
 from frappe.utils.nestedset import get_root_of
 from frappe.utils.password import update_password
@@ -33,7 +32,7 @@ from tests.receivables import (
 	setup_customer,
 )
 from tests.trees import make_node, unique
-from tests.users import make_user, remove_user
+from tests.users import http_session, make_user, remove_user
 
 PASSWORD = "Ledger-pass-1234!"
 DERIVED = ("Customer Ledger Entry", "Customer Ledger Summary", "Sales Target Actual")
@@ -99,10 +98,7 @@ def sessions(server_url):
 	frappe.db.commit()
 	logged_in = {}
 	for role, (user, password) in result.items():
-		session = requests.Session()
-		response = session.post(f"{server_url}/api/method/login", data={"usr": user, "pwd": password})
-		assert response.status_code == 200, response.text
-		logged_in[role] = session
+		logged_in[role] = http_session(server_url, user, password)
 	yield logged_in
 	for user in made:
 		remove_user(user)

@@ -17,7 +17,7 @@ from tests.fixtures import make_company, make_customer, make_group_chain
 from tests.receivables import invoice, make_item, payment
 from tests.segments import make_group_segment
 from tests.trees import make_node, unique
-from tests.users import make_user
+from tests.users import http_session, make_user
 
 OVERDUE_DUE_DATE = "2026-02-10"
 
@@ -458,8 +458,7 @@ def test_over_rest_as_each_role(server_url):
 	frappe.db.commit()
 	sessions = {}
 	for key, user in users.items():
-		sessions[key] = requests.Session()
-		assert sessions[key].post(f"{server_url}/api/method/login", data={"usr": user, "pwd": password}).ok
+		sessions[key] = http_session(server_url, user, password)
 	method = f"{server_url}/api/method/crm_app.api.mailings"
 	mailing = None
 	try:

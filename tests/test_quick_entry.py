@@ -4,11 +4,10 @@ and a role that may not is refused with a message naming the missing right."""
 
 import frappe
 import pytest
-import requests
 from frappe.utils.password import update_password
 
 from tests.trees import make_node, unique
-from tests.users import make_user, remove_user
+from tests.users import http_session, make_user, remove_user
 
 PASSWORD = "Quick-entry-pass-1234!"
 CREATORS = ["Sales User", "Sales Manager", "CRM Manager"]
@@ -24,9 +23,7 @@ def sessions(server_url):
 	frappe.db.commit()
 	made = {}
 	for role, user in users.items():
-		session = requests.Session()
-		assert session.post(f"{server_url}/api/method/login", data={"usr": user, "pwd": PASSWORD}).ok
-		made[role] = session
+		made[role] = http_session(server_url, user, PASSWORD)
 	yield made
 	for user in users.values():
 		remove_user(user)
@@ -134,8 +131,7 @@ def test_a_scoped_user_is_told_which_territory_is_not_theirs(server_url):
 	frappe.db.commit()
 	name = unique("Quick scoped")
 	try:
-		session = requests.Session()
-		assert session.post(f"{server_url}/api/method/login", data={"usr": user, "pwd": PASSWORD}).ok
+		session = http_session(server_url, user, PASSWORD)
 		response = post_quick_entry(session, server_url, {**quick_entry(name), "territory": other})
 		assert response.status_code == 403, response.text[:1000]
 		assert response.json()["exception"].endswith(

@@ -15,6 +15,7 @@ from tests.receivables import (
 	returned_cheque,
 	setup_customer,
 )
+from tests.users import http_session
 
 
 def ledger_of(voucher):
@@ -207,11 +208,8 @@ def test_create_payment_from_an_invoice_fills_the_amount_and_the_reference(serve
 	user = make_user("Accounts User")
 	frappe.utils.password.update_password(user, "Payment-map-1234!")
 	frappe.db.commit()
-	session = requests.Session()
 	try:
-		assert session.post(
-			f"{server_url}/api/method/login", data={"usr": user, "pwd": "Payment-map-1234!"}
-		).ok
+		session = http_session(server_url, user, "Payment-map-1234!")
 		response = session.post(
 			f"{server_url}/api/method/frappe.model.mapper.make_mapped_doc",
 			data={"method": "crm_app.api.receivables.make_payment_entry", "source_name": inv.name},

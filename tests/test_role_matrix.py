@@ -5,12 +5,11 @@ import re
 
 import frappe
 import pytest
-import requests
 from frappe.utils.nestedset import get_root_of
 from frappe.utils.password import update_password
 
 from tests.conftest import REPO
-from tests.users import make_user, remove_user
+from tests.users import http_session, make_user, remove_user
 
 ROLES = ["Sales User", "Sales Manager", "Accounts User", "Accounts Manager", "CRM Manager", "System Manager"]
 PTYPES = {"r": "read", "w": "write", "c": "create", "d": "delete", "s": "submit", "x": "cancel"}
@@ -99,9 +98,7 @@ def sessions(server_url):
 	frappe.db.commit()
 	made = {}
 	for role, user in users.items():
-		session = requests.Session()
-		assert session.post(f"{server_url}/api/method/login", data={"usr": user, "pwd": PASSWORD}).ok
-		made[role] = session
+		made[role] = http_session(server_url, user, PASSWORD)
 	yield made
 	for user in users.values():
 		remove_user(user)

@@ -5,14 +5,13 @@ import json
 
 import frappe
 import pytest
-import requests
 from frappe.utils.nestedset import get_root_of
 from frappe.utils.password import update_password
 
 from tests.fixtures import make_company, make_customer, make_group_chain, make_price_list
 from tests.receivables import invoice, make_fiscal_year, make_item, purge, purge_masters
 from tests.trees import make_node, unique
-from tests.users import make_user, remove_user
+from tests.users import http_session, make_user, remove_user
 
 PASSWORD = "Scoped-users-pass-1234!"
 
@@ -52,9 +51,7 @@ def world(server_url):
 	frappe.db.commit()
 	sessions = {}
 	for key, user in (("territory", by_territory), ("group", by_group), ("manager", manager)):
-		session = requests.Session()
-		assert session.post(f"{server_url}/api/method/login", data={"usr": user, "pwd": PASSWORD}).ok
-		sessions[key] = session
+		sessions[key] = http_session(server_url, user, PASSWORD)
 	yield frappe._dict(
 		sessions=sessions,
 		users={"territory": by_territory, "group": by_group, "manager": manager},

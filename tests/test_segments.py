@@ -13,7 +13,7 @@ from crm_app.customers.segment_rules import InvalidSegmentRuleError, compile_rul
 from tests.fixtures import make_company, make_customer, make_group_chain
 from tests.receivables import invoice, make_item
 from tests.trees import make_node, unique
-from tests.users import make_user
+from tests.users import http_session, make_user
 
 MEMBER, LOG = "Customer Segment Member", "Customer Segment Log"
 
@@ -355,12 +355,7 @@ def test_over_rest_as_each_role_and_from_bench(server_url):
 	frappe.db.commit()
 	sessions = {}
 	for role, user in users.items():
-		sessions[role] = requests.Session()
-		assert (
-			sessions[role]
-			.post(f"{server_url}/api/method/login", data={"usr": user, "pwd": "Segments-pass-1234!"})
-			.ok
-		)
+		sessions[role] = http_session(server_url, user, "Segments-pass-1234!")
 	name = unique("REST segment")
 	try:
 		rules = [{"field": "customer_group", "operator": "equals", "value": group}]

@@ -3,12 +3,11 @@
 
 import frappe
 import pytest
-import requests
 from frappe.utils.password import update_password
 
 from crm_app.customers.sensitive_fields import SensitiveFieldError
 from tests.receivables import purge_masters, setup_customer
-from tests.users import make_user, remove_user
+from tests.users import http_session, make_user, remove_user
 
 PASSWORD = "Sensitive-fields-pass-1234!"
 
@@ -116,8 +115,7 @@ def test_over_rest_a_refused_change_is_a_403_and_nothing_changes(server_url):
 	update_password(user, PASSWORD)
 	frappe.db.commit()
 	try:
-		session = requests.Session()
-		assert session.post(f"{server_url}/api/method/login", data={"usr": user, "pwd": PASSWORD}).ok
+		session = http_session(server_url, user, PASSWORD)
 		response = session.put(
 			f"{server_url}/api/resource/Customer/{data.customer}",
 			json={"is_frozen": 1, "freeze_reason": "Disputed invoices"},

@@ -7,7 +7,6 @@ from html import unescape
 
 import frappe
 import pytest
-import requests
 from frappe.utils import add_days, fmt_money, nowdate
 from frappe.utils.nestedset import get_root_of
 from frappe.utils.password import update_password
@@ -23,7 +22,7 @@ from crm_app.receivables import dashboard
 from tests.fixtures import make_company, make_customer, make_group_chain
 from tests.receivables import invoice, make_fiscal_year, purge, purge_masters, setup_customer
 from tests.trees import make_node, unique
-from tests.users import make_user, remove_user
+from tests.users import http_session, make_user, remove_user
 
 
 def test_the_workspace_leads_to_every_screen_of_the_app():
@@ -213,8 +212,7 @@ def test_over_http_each_role_reads_the_figures_of_both_companies(committed_two_c
 	update_password(user, PASSWORD)
 	frappe.defaults.set_user_default("company", data.company, user)
 	frappe.db.commit()
-	session = requests.Session()
-	assert session.post(f"{server_url}/api/method/login", data={"usr": user, "pwd": PASSWORD}).ok
+	session = http_session(server_url, user, PASSWORD)
 	for method, expected in (
 		("total_outstanding", data.expected_total),
 		("overdue_outstanding", data.expected_overdue),

@@ -1,7 +1,10 @@
 """Test users with exactly the roles a test gives them."""
 
+import json
+
 import frappe
 import requests
+from frappe.utils.password import update_password
 
 
 def make_user(*roles: str) -> str:
@@ -35,3 +38,17 @@ def http_session(server_url: str, user: str, password: str) -> requests.Session:
 	response = session.post(f"{server_url}/api/method/login", data={"usr": user, "pwd": password})
 	assert response.status_code == 200, response.text
 	return session
+
+
+def make_french_user(*roles: str, password: str) -> str:
+	"""A user of those roles whose language is French, with Frappe's own first-visit tours marked done (they
+	are Frappe's records, in English, not the app's screens)."""
+	user = make_user(*roles)
+	tours = frappe.get_all("Form Tour", {"ui_tour": 1}, pluck="name")
+	frappe.db.set_value(
+		"User",
+		user,
+		{"language": "fr", "onboarding_status": json.dumps({t: {"is_complete": True} for t in tours})},
+	)
+	update_password(user, password)
+	return user
