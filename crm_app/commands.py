@@ -176,6 +176,16 @@ def export_data(context, doctypes, file_format, output, filters):
 		frappe.destroy()
 
 
+# projects
+@crm.command("mark-overdue-tasks")
+@pass_context
+def mark_overdue_tasks(context):
+	"""Mark Overdue every task past its expected end date, neither completed nor cancelled (the daily job)."""
+	from crm_app.projects.tasks import mark_overdue_tasks
+
+	run_on_site(context, "Marking overdue tasks", mark_overdue_tasks, "{0} tasks marked Overdue.")
+
+
 def print_report(report: dict) -> None:
 	for warning in report["warnings"]:
 		click.echo(f"warning: {warning['sheet']}: {warning['message']}")

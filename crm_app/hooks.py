@@ -40,12 +40,25 @@ permission_query_conditions = {
 	"Payment Entry": "crm_app.permissions.payment_entry_conditions",
 	"Customer Adjustment": "crm_app.permissions.customer_adjustment_conditions",
 	"Customer Ledger Entry": "crm_app.permissions.ledger_entry_conditions",
+	# projects: a scoped user reads its customers' projects, tasks and timesheets only
+	"Project": "crm_app.permissions.project_conditions",
+	"Task": "crm_app.permissions.task_conditions",
+	"Timesheet": "crm_app.permissions.timesheet_conditions",
 }
 has_permission = {
 	"Customer": "crm_app.permissions.has_customer_permission",
 	**{
 		doctype: "crm_app.permissions.has_customer_document_permission"
-		for doctype in ("Sales Invoice", "Payment Entry", "Customer Adjustment", "Customer Ledger Entry")
+		for doctype in (
+			"Sales Invoice",
+			"Payment Entry",
+			"Customer Adjustment",
+			"Customer Ledger Entry",
+			# projects
+			"Project",
+			"Task",
+			"Timesheet",
+		)
 	},
 }
 
@@ -57,6 +70,8 @@ scheduler_events = {
 		"crm_app.customers.segment_members.enqueue_refresh_all",
 		# statements and payment reminders sent on a schedule
 		"crm_app.customers.mailings.send_scheduled",
+		# projects: tasks past their expected end date become Overdue (one statement)
+		"crm_app.projects.tasks.mark_overdue_tasks",
 	]
 }
 
@@ -108,3 +123,11 @@ crm_events = {
 	"ledger_posted": ["crm_app.customers.segment_members.on_ledger_posted"],
 	"tree_nodes_moved": ["crm_app.sales_targets.actuals.on_tree_nodes_moved"],
 }
+
+# The customer's 360 view (issue 21, CONTRACT_21 §1): each domain registers its blocks, a list Frappe
+# concatenates across apps; each block(customers) -> dict | None
+customer_overview_blocks = [
+	# projects
+	"crm_app.projects.overview.projects_block",
+	"crm_app.projects.overview.tasks_block",
+]

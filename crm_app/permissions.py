@@ -22,7 +22,13 @@ CUSTOMER_FIELD = {
 	"Customer Adjustment": "customer",
 	"Customer Ledger Entry": "customer",
 	"Payment Entry": "party",
+	# projects (crm_app/projects): a task's customer is its project's, a timesheet's that of its projects
+	"Project": "customer",
+	"Task": "customer",
+	"Timesheet": "customer",
 }
+# work documents whose scoped readers need a customer: one without is not among "their customers'"
+CUSTOMER_REQUIRED_FOR_SCOPED = {"Project", "Task", "Timesheet"}
 
 
 # roles that manage segments are never restricted by one (they could not see what they restrict)
@@ -138,13 +144,29 @@ def ledger_entry_conditions(user=None) -> str:
 	return customer_documents_condition("Customer Ledger Entry", user)
 
 
+def project_conditions(user=None) -> str:
+	return customer_documents_condition("Project", user)
+
+
+def task_conditions(user=None) -> str:
+	return customer_documents_condition("Task", user)
+
+
+def timesheet_conditions(user=None) -> str:
+	return customer_documents_condition("Timesheet", user)
+
+
 def has_customer_document_permission(doc, ptype=None, user=None) -> bool | None:
-	"""One document: its customer must be one the user may read (else Frappe's own rules decide)."""
+	"""One document: its customer must be one the user may read (else Frappe's own rules decide). A saved
+	project, task or timesheet without a customer is not one of a scoped user's (as in the list)."""
 	field = CUSTOMER_FIELD[doc.doctype]
 	customer = doc.get(field)
-	if not customer or (doc.doctype == "Payment Entry" and doc.get("party_type") != "Customer"):
+	if doc.doctype == "Payment Entry" and doc.get("party_type") != "Customer":
 		return NO_OBJECTION
 	user = user or frappe.session.user
+	if not customer:
+		scoped_refusal = doc.doctype in CUSTOMER_REQUIRED_FOR_SCOPED and not doc.is_new()
+		return False if scoped_refusal and permitted_customers_query(user) else NO_OBJECTION
 	if not permitted_customers_query(user):
 		return NO_OBJECTION
 	return bool(frappe.has_permission("Customer", "read", doc=customer, user=user))
