@@ -249,6 +249,8 @@ def column_of(meta, table, field, argument: str):
 		doctype = table[3:] if table.startswith("tab") else table
 		children = {df.options: df.options for df in meta.get_table_fields()}
 		children.update({df.fieldname: df.options for df in meta.get_table_fields()})
+		if _is_link_title(meta, table, field):
+			return None
 		if doctype != meta.name and doctype not in children:
 			frappe.throw(
 				_("{0}: {1} is neither {2} nor one of its tables").format(
@@ -264,6 +266,16 @@ def column_of(meta, table, field, argument: str):
 	frappe.throw(
 		_("{0}: {1} is not a field of {2}").format(argument, _shown(field), _(target.name)), InvalidQueryError
 	)
+
+
+def _is_link_title(meta, link_field: str, field) -> bool:
+	"""`link.title` as Frappe's list view asks it: the title of the record a Link field names, when that
+	doctype shows titles in links (a project's customer by its name)."""
+	df = meta.get_field(link_field)
+	if not df or df.fieldtype != "Link" or not isinstance(field, str):
+		return False
+	target = frappe.get_meta(df.options)
+	return bool(target.show_title_field_in_link) and field.strip().strip("`") == target.title_field
 
 
 def query_columns(meta) -> set[str]:

@@ -239,3 +239,16 @@ def test_each_block_is_one_query(world):
 		finally:
 			frappe.db.sql = original
 		assert len([q for q in queries if "count(" in str(q)]) == 1
+
+
+def test_a_list_may_ask_a_links_title_as_frappes_list_view_does_and_nothing_else_of_it(world, server_url):
+	session, url = world.sessions["projects_all"], f"{server_url}/api/method/frappe.desk.reportview.get"
+	asked = {
+		"doctype": "Project",
+		"fields": '["`tabProject`.`name`", "customer.customer_name as customer_customer_name"]',
+	}
+	response = session.post(url, data=asked)
+	assert response.status_code == 200, response.text[:300]
+	for field in ("customer.customer_group", "customer.customer_name as x) union select 1 --"):
+		response = session.post(url, data={**asked, "fields": f'["{field}"]'})
+		assert response.status_code == 417, response.text[:300]
