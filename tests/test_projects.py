@@ -2,6 +2,8 @@
 (concurrent submits over HTTP included), cancelling takes them back, tasks go Overdue, the percent
 complete follows its method, and bad input is refused with a 4xx."""
 
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import frappe
@@ -20,6 +22,7 @@ from crm_app.projects.errors import (
 	TimeLogError,
 )
 from crm_app.projects.tasks import mark_overdue_tasks
+from tests.conftest import SITE, find_sites_path
 from tests.fixtures import make_company, make_customer, make_group_chain
 from tests.projects import project, purge_projects, task, time_log, timesheet
 from tests.receivables import purge_masters
@@ -281,4 +284,35 @@ def test_bad_input_over_http_is_a_4xx_that_writes_nothing(base, worker, server_u
 		assert not frappe.get_all("Timesheet", {"user": worker.user, "company": base.company})
 	finally:
 		purge_projects([p, closed, frappe.db.get_value("Task", other_task, "project")], [other_task])
+		frappe.db.commit()
+
+
+def test_the_bench_command_marks_overdue_tasks(base):
+	p = project(base.company, base.customers[0]).name
+	late = task(p).name
+	frappe.db.set_value("Task", late, "exp_end_date", add_days(today(), -1), update_modified=False)
+	frappe.db.commit()
+	try:
+		result = subprocess.run(
+			[
+				sys.executable,
+				"-m",
+				"frappe.utils.bench_helper",
+				"frappe",
+				"--site",
+				SITE,
+				"crm",
+				"mark-overdue-tasks",
+			],
+			cwd=find_sites_path(),
+			capture_output=True,
+			text=True,
+			timeout=300,
+		)
+		assert result.returncode == 0, result.stderr[-2000:]
+		assert "tasks marked Overdue" in result.stdout
+		frappe.db.rollback()
+		assert frappe.db.get_value("Task", late, "status") == "Overdue"
+	finally:
+		purge_projects([p], [late])
 		frappe.db.commit()
