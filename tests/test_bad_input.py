@@ -198,6 +198,35 @@ def records():
 			.insert()
 			.name
 		)
+		# projects
+		made["Project"] = (
+			frappe.get_doc(
+				{
+					"doctype": "Project",
+					"project_name": unique("Project"),
+					"company": company.name,
+					"customer": made["Customer"],
+				}
+			)
+			.insert()
+			.name
+		)
+		made["Task"] = (
+			frappe.get_doc({"doctype": "Task", "subject": unique("Task"), "project": made["Project"]})
+			.insert()
+			.name
+		)
+		made["Timesheet"] = (
+			frappe.get_doc(
+				{
+					"doctype": "Timesheet",
+					"company": company.name,
+					"time_logs": [{"project": made["Project"], "task": made["Task"], "hours": 1}],
+				}
+			)
+			.insert()
+			.name
+		)
 		for doctype in app_doctypes():
 			if doctype in made or doctype in SYSTEM_WRITTEN:
 				continue

@@ -152,6 +152,8 @@ def test_a_limited_projects_user_works_for_its_customers_only(world, server_url)
 		# moving its own project to another's customer
 		moved = session.put(f"{url}/api/resource/Project/{mine}", json={"customer": world.customers[1]})
 		assert moved.status_code == 403, moved.text[:300]
+		refused = session.put(f"{url}/api/resource/Task/{world.tasks[1][1]}", json={"progress": 50})
+		assert refused.status_code == 403, refused.text[:300]
 		ok = session.post(f"{url}/api/resource/Task", json={"subject": unique("Mine"), "project": mine})
 		assert ok.status_code == 200, ok.text[:300]
 		made["Task"].append(ok.json()["data"]["name"])
