@@ -42,6 +42,7 @@ def test_the_projects_screens_open_in_french(new_desk_page, server_url, data):
 	ARTIFACTS.mkdir(exist_ok=True)
 	found, texts = {}, {}
 	for key, route in {
+		"workspace": "projects",
 		"project-list": "project",
 		"project": f"project/{data.project}",
 		"task-list": "task",
@@ -60,6 +61,7 @@ def test_the_projects_screens_open_in_french(new_desk_page, server_url, data):
 		if lines & english:
 			found[key] = sorted(lines & english)
 	assert not found, found
+	assert {"Projet", "Tâche", "Feuille de temps"} <= set(texts["workspace"].split("\n"))
 	assert "En retard" in texts["task-list"] and "Nom du projet" in texts["project"]
 	assert "Total des heures travaillées" in texts["timesheet"] and "Validé" in texts["timesheet-list"]
 	assert [e for e in page.errors if not is_realtime_noise(e)] == [], page.errors
