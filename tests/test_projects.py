@@ -26,6 +26,8 @@ from tests.conftest import SITE, find_sites_path
 from tests.fixtures import make_company, make_customer, make_group_chain
 from tests.projects import project, purge_projects, task, time_log, timesheet
 from tests.receivables import purge_masters
+from tests.segments import make_group_segment
+from tests.trees import unique
 from tests.users import http_session, make_user, remove_user
 
 PASSWORD = "Projects-pass-1234!"
@@ -313,3 +315,27 @@ def test_the_bench_command_marks_overdue_tasks(base):
 	finally:
 		purge_projects([p], [late])
 		frappe.db.commit()
+
+
+def test_a_role_restricted_to_a_segment_reads_its_members_projects_tasks_and_timesheets_only(base):
+	from crm_app.projects.overview import projects_block
+
+	group = make_group_chain(1)[-1]
+	member = make_customer(group).name
+	outsider = base.customers[0]
+	mine, theirs = project(base.company, member), project(base.company, outsider)
+	tasks = [task(mine.name).name, task(theirs.name).name]
+	sheets = [timesheet(base.company, time_log(p.name, hours=1)).name for p in (mine, theirs)]
+	role = frappe.get_doc({"doctype": "Role", "role_name": unique("Key Projects"), "desk_access": 1}).insert()
+	make_group_segment("Key projects", group, restrict_role=role.name)
+	user = make_user("Projects User", role.name)
+	frappe.set_user(user)
+	assert set(frappe.get_list("Project", {"name": ["in", [mine.name, theirs.name]]}, pluck="name")) == {
+		mine.name
+	}
+	assert frappe.get_list("Task", {"name": ["in", tasks]}, pluck="name") == [tasks[0]]
+	assert frappe.get_list("Timesheet", {"name": ["in", sheets]}, pluck="name") == [sheets[0]]
+	assert not frappe.has_permission("Project", "read", doc=theirs.name)
+	assert not frappe.has_permission("Timesheet", "read", doc=sheets[1])
+	assert frappe.has_permission("Task", "write", doc=tasks[0])
+	assert [f["count"] for f in projects_block([member, outsider])["figures"]][-1] == 1
