@@ -40,12 +40,21 @@ permission_query_conditions = {
 	"Payment Entry": "crm_app.permissions.payment_entry_conditions",
 	"Customer Adjustment": "crm_app.permissions.customer_adjustment_conditions",
 	"Customer Ledger Entry": "crm_app.permissions.ledger_entry_conditions",
+	# selling
+	"Sales Order": "crm_app.permissions.sales_order_conditions",
+	"Quotation": "crm_app.permissions.quotation_conditions",
+	"Opportunity": "crm_app.permissions.opportunity_conditions",
 }
 has_permission = {
 	"Customer": "crm_app.permissions.has_customer_permission",
 	**{
 		doctype: "crm_app.permissions.has_customer_document_permission"
 		for doctype in ("Sales Invoice", "Payment Entry", "Customer Adjustment", "Customer Ledger Entry")
+	},
+	# selling
+	**{
+		doctype: "crm_app.permissions.has_customer_document_permission"
+		for doctype in ("Sales Order", "Quotation", "Opportunity")
 	},
 }
 
@@ -57,6 +66,8 @@ scheduler_events = {
 		"crm_app.customers.segment_members.enqueue_refresh_all",
 		# statements and payment reminders sent on a schedule
 		"crm_app.customers.mailings.send_scheduled",
+		# selling: open quotations past their valid till date become Expired
+		"crm_app.selling.quotations.expire_quotations",
 	]
 }
 
@@ -75,8 +86,17 @@ doc_events = {
 		"on_trash": "crm_app.announcements.customer_trashed",
 	},
 	"Sales Invoice": {
-		"on_submit": "crm_app.sales_targets.actuals.on_invoice_submit",
-		"on_cancel": "crm_app.sales_targets.actuals.on_invoice_cancel",
+		"on_submit": [
+			"crm_app.sales_targets.actuals.on_invoice_submit",
+			# selling: the orders an invoice bills (locked before it is written, counted after)
+			"crm_app.selling.orders.update_billing",
+		],
+		"on_cancel": [
+			"crm_app.sales_targets.actuals.on_invoice_cancel",
+			"crm_app.selling.orders.update_billing",
+		],
+		"before_submit": "crm_app.selling.orders.check_invoice_against_orders",
+		"before_cancel": "crm_app.selling.orders.lock_orders",
 	},
 	**{
 		# a customer's move (another head office) is announced as a change of that customer
@@ -108,3 +128,9 @@ crm_events = {
 	"ledger_posted": ["crm_app.customers.segment_members.on_ledger_posted"],
 	"tree_nodes_moved": ["crm_app.sales_targets.actuals.on_tree_nodes_moved"],
 }
+
+# selling: the blocks of the customer's 360 view (a list hook: every app adds its own; crm_app.selling.overview)
+customer_overview_blocks = [
+	"crm_app.selling.overview.orders_block",
+	"crm_app.selling.overview.quotations_block",
+]

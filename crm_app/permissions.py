@@ -22,7 +22,13 @@ CUSTOMER_FIELD = {
 	"Customer Adjustment": "customer",
 	"Customer Ledger Entry": "customer",
 	"Payment Entry": "party",
+	# selling: a quotation's or an opportunity's customer is empty when its party is a lead
+	"Sales Order": "customer",
+	"Quotation": "customer",
+	"Opportunity": "customer",
 }
+# documents whose party may be a lead: read by whoever may read the lead (no customer to limit them)
+LEAD_PARTY_DOCTYPES = ("Quotation", "Opportunity")
 
 
 # roles that manage segments are never restricted by one (they could not see what they restrict)
@@ -119,6 +125,8 @@ def customer_documents_condition(doctype: str, user: str | None) -> str:
 	condition = f"{field} in ({permitted})"
 	if doctype == "Payment Entry":  # only a customer's payments are limited
 		return f"(`tabPayment Entry`.party_type != 'Customer' or {condition})"
+	if doctype in LEAD_PARTY_DOCTYPES:
+		return f"(ifnull({field}, '') = '' or {condition})"
 	return f"({condition})"
 
 
@@ -136,6 +144,18 @@ def customer_adjustment_conditions(user=None) -> str:
 
 def ledger_entry_conditions(user=None) -> str:
 	return customer_documents_condition("Customer Ledger Entry", user)
+
+
+def sales_order_conditions(user=None) -> str:
+	return customer_documents_condition("Sales Order", user)
+
+
+def quotation_conditions(user=None) -> str:
+	return customer_documents_condition("Quotation", user)
+
+
+def opportunity_conditions(user=None) -> str:
+	return customer_documents_condition("Opportunity", user)
 
 
 def has_customer_document_permission(doc, ptype=None, user=None) -> bool | None:
