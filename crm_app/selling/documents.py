@@ -62,12 +62,14 @@ def validate_not_before(doc, fieldname: str, value, row=None) -> None:
 	"""A date of the document (or of one of its rows) cannot come before the document's date."""
 	if value and doc.transaction_date and getdate(value) < getdate(doc.transaction_date):
 		label = _((row or doc).meta.get_label(fieldname))
-		where = _("Row {0}: ").format(row.idx) if row else ""
+		dates = frappe.format(value, "Date"), frappe.format(doc.transaction_date, "Date")
+		message = (
+			_("Row {0}: {1} ({2}) cannot be before the document's date ({3})").format(row.idx, label, *dates)
+			if row
+			else _("{0} ({1}) cannot be before the document's date ({2})").format(label, *dates)
+		)
 		frappe.throw(
-			where
-			+ _("{0} ({1}) cannot be before the document's date ({2})").format(
-				label, frappe.format(value, "Date"), frappe.format(doc.transaction_date, "Date")
-			),
+			message,
 			InvalidDateOrderError,
 		)
 
