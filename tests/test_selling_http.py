@@ -258,3 +258,20 @@ def test_two_invoices_of_one_order_submitted_at_once_both_count(world, server_ur
 		for user in accounts:
 			remove_user(user)
 		frappe.db.commit()
+
+
+def test_the_expire_quotations_command(world):
+	from tests.test_tree_rebuild import bench
+
+	name = world.made["Quotation"][0]
+	frappe.db.set_value("Quotation", name, {"valid_till": "2026-11-01", "status": "Open"})
+	frappe.db.commit()
+	try:
+		done = bench("expire-quotations")
+		assert done.returncode == 0, done.stderr[-2000:]
+		assert "quotations expired" in done.stdout
+		frappe.db.rollback()
+		assert frappe.db.get_value("Quotation", name, "status") == "Expired"
+	finally:
+		frappe.db.set_value("Quotation", name, {"valid_till": None, "status": "Open"})
+		frappe.db.commit()

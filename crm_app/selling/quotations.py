@@ -57,9 +57,7 @@ def expire_quotations() -> int:
 		where docstatus = 1 and status = 'Open' and valid_till < %s""",
 		nowdate(),
 	)
-	count = frappe.db.sql("select row_count()")[0][0]
-	frappe.db.commit()
-	return count
+	return frappe.db.sql("select row_count()")[0][0]
 
 
 def refresh_quotations(names) -> None:
