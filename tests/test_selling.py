@@ -267,6 +267,8 @@ def test_the_chain_opportunity_quotation_order_invoice_keeps_amounts_and_links(w
 	order.submit()
 	assert frappe.db.get_value("Quotation", quote.name, "status") == "Ordered"
 	assert frappe.db.get_value("Opportunity", opp.name, "status") == "Converted"
+	with pytest.raises(InvalidQuotationStatusError):
+		quotations.declare_lost(quote.name, "An ordered quotation is not lost")
 	with pytest.raises(NotMappableError):
 		mapping.order_from_quotation(quote.name)
 
@@ -278,6 +280,24 @@ def test_the_chain_opportunity_quotation_order_invoice_keeps_amounts_and_links(w
 	order.cancel()
 	assert frappe.db.get_value("Quotation", quote.name, "status") == "Open"
 	assert frappe.db.get_value("Opportunity", opp.name, "status") == "Quotation"
+
+
+def test_a_draft_order_of_a_quotation_lost_meanwhile_cannot_be_submitted(world):
+	quote = quotation(world)
+	order = mapping.order_from_quotation(quote.name)
+	order.transaction_date = "2026-11-02"
+	order.insert()
+	quotations.declare_lost(quote.name, "Went elsewhere")
+	with pytest.raises(InvalidQuotationStatusError):
+		order.submit()
+	assert frappe.db.get_value("Quotation", quote.name, "status") == "Lost"
+
+
+def test_an_order_with_submitted_invoices_cannot_be_cancelled(world):
+	order = sales_order(world)
+	invoice_of(order.name)
+	with pytest.raises(frappe.LinkExistsError):
+		frappe.get_doc("Sales Order", order.name).cancel()
 
 
 def test_a_quotation_to_a_lead_is_not_ordered_before_the_lead_is_a_customer(world):

@@ -60,6 +60,24 @@ def expire_quotations() -> int:
 	return frappe.db.sql("select row_count()")[0][0]
 
 
+def check_quotations_orderable(order) -> None:
+	"""Before an order is submitted: the quotations its rows come from are still open (one declared lost,
+	cancelled, expired or ordered meanwhile cannot be ordered through a draft made earlier)."""
+	names = sorted({item.prevdoc_docname for item in order.items if item.get("prevdoc_docname")})
+	for name in names:
+		quotation = frappe.db.get_value(
+			"Quotation", name, ["docstatus", "status", "valid_till", "party_name"], as_dict=True
+		)
+		status = (
+			"Expired" if quotation.status == "Open" and is_expired(quotation.valid_till) else quotation.status
+		)
+		if quotation.docstatus != 1 or status != "Open" or quotation.party_name != order.customer:
+			frappe.throw(
+				_("Quotation {0} is {1}: it cannot be ordered").format(name, _(status)),
+				InvalidQuotationStatusError,
+			)
+
+
 def refresh_quotations(names) -> None:
 	"""After a Sales Order naming them is submitted or cancelled: Ordered, or back to Open / Expired / Lost,
 	and their opportunities follow."""

@@ -61,6 +61,7 @@ class SalesOrder(Document):
 		orders.set_status(self)
 
 	def before_submit(self):
+		quotations.check_quotations_orderable(self)
 		documents.check_not_frozen(self)
 
 	def on_submit(self):
