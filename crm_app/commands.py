@@ -70,6 +70,15 @@ def rebuild_target_actuals(context):
 	run_on_site(context, "Recounting sales target actuals", rebuild_actuals, "{0} targets recounted.")
 
 
+@crm.command("expire-quotations")
+@pass_context
+def expire_quotations(context):
+	"""Mark Expired every open quotation past its valid till date (the daily job, run now)."""
+	from crm_app.selling.quotations import expire_quotations
+
+	run_on_site(context, "Expiring quotations", expire_quotations, "{0} quotations expired.")
+
+
 @crm.command("rebuild-tree")
 @click.argument("doctype")
 @pass_context

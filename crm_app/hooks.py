@@ -44,6 +44,10 @@ permission_query_conditions = {
 	"Project": "crm_app.permissions.project_conditions",
 	"Task": "crm_app.permissions.task_conditions",
 	"Timesheet": "crm_app.permissions.timesheet_conditions",
+	# selling
+	"Sales Order": "crm_app.permissions.sales_order_conditions",
+	"Quotation": "crm_app.permissions.quotation_conditions",
+	"Opportunity": "crm_app.permissions.opportunity_conditions",
 }
 has_permission = {
 	"Customer": "crm_app.permissions.has_customer_permission",
@@ -60,6 +64,11 @@ has_permission = {
 			"Timesheet",
 		)
 	},
+	# selling
+	**{
+		doctype: "crm_app.permissions.has_customer_document_permission"
+		for doctype in ("Sales Order", "Quotation", "Opportunity")
+	},
 }
 
 # Unpaid invoices past their due date become Overdue
@@ -72,6 +81,8 @@ scheduler_events = {
 		"crm_app.customers.mailings.send_scheduled",
 		# projects: tasks past their expected end date become Overdue (one statement)
 		"crm_app.projects.tasks.mark_overdue_tasks",
+		# selling: open quotations past their valid till date become Expired
+		"crm_app.selling.quotations.expire_quotations",
 	]
 }
 
@@ -90,8 +101,17 @@ doc_events = {
 		"on_trash": "crm_app.announcements.customer_trashed",
 	},
 	"Sales Invoice": {
-		"on_submit": "crm_app.sales_targets.actuals.on_invoice_submit",
-		"on_cancel": "crm_app.sales_targets.actuals.on_invoice_cancel",
+		"on_submit": [
+			"crm_app.sales_targets.actuals.on_invoice_submit",
+			# selling: the orders an invoice bills (locked before it is written, counted after)
+			"crm_app.selling.orders.update_billing",
+		],
+		"on_cancel": [
+			"crm_app.sales_targets.actuals.on_invoice_cancel",
+			"crm_app.selling.orders.update_billing",
+		],
+		"before_submit": "crm_app.selling.orders.check_invoice_against_orders",
+		"before_cancel": "crm_app.selling.orders.lock_orders",
 	},
 	**{
 		# a customer's move (another head office) is announced as a change of that customer
@@ -130,4 +150,7 @@ customer_overview_blocks = [
 	# projects
 	"crm_app.projects.overview.projects_block",
 	"crm_app.projects.overview.tasks_block",
+	# selling
+	"crm_app.selling.overview.orders_block",
+	"crm_app.selling.overview.quotations_block",
 ]

@@ -419,6 +419,10 @@ def check_resource_body() -> None:
 		if rows and not (isinstance(rows, list) and all(isinstance(row, dict) for row in rows)):
 			frappe.throw(_("{0} must be a list of rows (objects)").format(_(table.label)), InvalidBodyError)
 	check_links(meta, body)
+	# the field a Dynamic Link takes its doctype from (a quotation's `quotation_to`) is read as a doctype's
+	# name before any document event: its value is checked first
+	doctype_fields = {df.options for df in meta.fields if df.fieldtype == "Dynamic Link"}
+	check_fields(meta.name, {f: body[f] for f in doctype_fields if body.get(f) not in (None, "")})
 
 
 def check_document(doc, at_insert: bool = False) -> None:

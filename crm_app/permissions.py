@@ -26,9 +26,15 @@ CUSTOMER_FIELD = {
 	"Project": "customer",
 	"Task": "customer",
 	"Timesheet": "customer",
+	# selling: a quotation's or an opportunity's customer is empty when its party is a lead
+	"Sales Order": "customer",
+	"Quotation": "customer",
+	"Opportunity": "customer",
 }
 # work documents whose scoped readers need a customer: one without is not among "their customers'"
 CUSTOMER_REQUIRED_FOR_SCOPED = {"Project", "Task", "Timesheet"}
+# documents whose party may be a lead: read by whoever may read the lead (no customer to limit them)
+LEAD_PARTY_DOCTYPES = ("Quotation", "Opportunity")
 
 
 # roles that manage segments are never restricted by one (they could not see what they restrict)
@@ -125,6 +131,8 @@ def customer_documents_condition(doctype: str, user: str | None) -> str:
 	condition = f"{field} in ({permitted})"
 	if doctype == "Payment Entry":  # only a customer's payments are limited
 		return f"(`tabPayment Entry`.party_type != 'Customer' or {condition})"
+	if doctype in LEAD_PARTY_DOCTYPES:
+		return f"(ifnull({field}, '') = '' or {condition})"
 	return f"({condition})"
 
 
@@ -154,6 +162,18 @@ def task_conditions(user=None) -> str:
 
 def timesheet_conditions(user=None) -> str:
 	return customer_documents_condition("Timesheet", user)
+
+
+def sales_order_conditions(user=None) -> str:
+	return customer_documents_condition("Sales Order", user)
+
+
+def quotation_conditions(user=None) -> str:
+	return customer_documents_condition("Quotation", user)
+
+
+def opportunity_conditions(user=None) -> str:
+	return customer_documents_condition("Opportunity", user)
 
 
 def has_customer_document_permission(doc, ptype=None, user=None) -> bool | None:

@@ -14,7 +14,15 @@ import pytest
 import crm_app
 
 APP = Path(crm_app.__file__).parent
-DOMAINS = {"customers", "receivables", "sales_targets", "data_transfer", "crm_setup", "projects"}
+DOMAINS = {
+	"customers",
+	"receivables",
+	"sales_targets",
+	"data_transfer",
+	"crm_setup",
+	"projects",
+	"selling",
+}
 # entry points: what Frappe or a person calls, above the domain packages
 ENTRIES = {"crm_app.hooks", "crm_app.commands", "crm_app.desk"}
 

@@ -78,6 +78,9 @@ NAMED = {
 	"customer_segment": "Customer Segment",
 	"mailing": "Customer Mailing",
 	"customer_import": "Customer Import",
+	"sales_order": "Sales Order",
+	"quotation": "Quotation",
+	"opportunity": "Opportunity",
 }
 
 
@@ -170,6 +173,34 @@ def records():
 		made["Customer Adjustment"] = adjustment(
 			made["Customer"], company.name, "Adjustment", 10, submit=False
 		).name
+		selling = {"company": company.name, "items": [{"item_code": made["Item"], "qty": 1, "rate": 10}]}
+		made["Opportunity"] = (
+			frappe.get_doc(
+				{
+					"doctype": "Opportunity",
+					"opportunity_from": "Customer",
+					"party_name": made["Customer"],
+					"company": company.name,
+				}
+			)
+			.insert()
+			.name
+		)
+		made["Quotation"] = (
+			frappe.get_doc(
+				{
+					"doctype": "Quotation",
+					"quotation_to": "Customer",
+					"party_name": made["Customer"],
+					**selling,
+				}
+			)
+			.insert()
+			.name
+		)
+		made["Sales Order"] = (
+			frappe.get_doc({"doctype": "Sales Order", "customer": made["Customer"], **selling}).insert().name
+		)
 		upload = frappe.get_doc(
 			{"doctype": "File", "file_name": f"{unique('import')}.csv", "content": "Customer Name\nX\n"}
 		).insert()
@@ -457,6 +488,12 @@ def valid_arguments(records) -> dict:
 		"filters": json.dumps({}),
 		"dry_run": 1,
 		"chart_name": "Customers by Customer Group",
+		# selling: drafts (each status action refuses them with a 4xx)
+		"sales_order": records["Sales Order"],
+		"quotation": records["Quotation"],
+		"opportunity": records["Opportunity"],
+		"status": "Lost",
+		"reason": "Too expensive",
 	}
 
 

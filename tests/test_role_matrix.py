@@ -140,7 +140,16 @@ def sessions(server_url):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
-	"doctype", ["Customer", "Customer Group", "Sales Invoice", "Payment Entry", "CRM Settings"]
+	"doctype",
+	[
+		"Customer",
+		"Customer Group",
+		"Sales Invoice",
+		"Payment Entry",
+		"CRM Settings",
+		"Sales Order",
+		"Opportunity",
+	],
 )
 def test_over_rest_reading_a_list_follows_the_matrix(role, doctype, sessions, server_url):
 	url = f"{server_url}/api/resource/{doctype}"

@@ -86,7 +86,7 @@ def calculate_totals(doc) -> None:
 			item.rate = flt(price_of(item.item_code, doc.selling_price_list))
 		item.amount = flt(flt(item.qty) * flt(item.rate), 2)
 	doc.net_total = flt(sum(flt(item.amount) for item in doc.items), 2)
-	if doc.is_return and flt(doc.total_taxes_and_charges) > 0:
+	if doc.get("is_return") and flt(doc.total_taxes_and_charges) > 0:
 		doc.total_taxes_and_charges = -flt(doc.total_taxes_and_charges)  # a credit note gives tax back
 	doc.grand_total = flt(doc.net_total + flt(doc.total_taxes_and_charges), 2)
 
@@ -98,14 +98,14 @@ def validate_signs(doc) -> None:
 	for item in doc.items:
 		if flt(item.rate) < 0:
 			frappe.throw(_("Row {0}: the rate cannot be negative").format(item.idx), InvalidQuantityError)
-		if not doc.is_return and flt(item.qty) <= 0:
+		if not doc.get("is_return") and flt(item.qty) <= 0:
 			frappe.throw(
 				_(
 					"Row {0}: the quantity must be above zero (goods are taken back with a credit note)"
 				).format(item.idx),
 				InvalidQuantityError,
 			)
-	if not doc.is_return and flt(doc.total_taxes_and_charges) < 0:
+	if not doc.get("is_return") and flt(doc.total_taxes_and_charges) < 0:
 		frappe.throw(_("The taxes of an invoice cannot be negative"), InvalidQuantityError)
 
 

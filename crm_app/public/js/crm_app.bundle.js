@@ -10,3 +10,4 @@ import "./customer_status";
 import "./mailings";
 import "./onboarding_tour_guard";
 import "./awesomplete_status";
+import "./selling";

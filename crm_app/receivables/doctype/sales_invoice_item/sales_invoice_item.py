@@ -23,5 +23,7 @@ class SalesInvoiceItem(Document):
 		parenttype: DF.Data
 		qty: DF.Float
 		rate: DF.Currency
+		sales_order: DF.Link | None
+		so_detail: DF.Data | None
 	# end: auto-generated types
 	pass

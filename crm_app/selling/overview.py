@@ -1,0 +1,122 @@
+"""The selling blocks of the customer's 360 view (registered in hooks.py `customer_overview_blocks`): orders
+on the orders tab, open quotations and opportunities on the quotations tab. One aggregate query per block,
+over the rows the session user may read (crm_app.permissions)."""
+
+import frappe
+from frappe import _
+from frappe.utils import flt
+
+from crm_app.permissions import permitted_where
+
+# the order statuses shown, in this order, after the total (Draft and Cancelled are left out)
+ORDER_STATUSES = ("To Deliver and Bill", "To Deliver", "To Bill", "On Hold", "Completed", "Closed")
+
+
+def _in(customers: list[str]) -> str:
+	return ", ".join(frappe.db.escape(c) for c in customers) or "''"
+
+
+def _figure(label: str, count: int, amount: float, currency: str, route: list) -> dict:
+	return {
+		"label": label,
+		"count": int(count),
+		"amount": flt(amount, 2),
+		"currency": currency,
+		"hours": None,
+		"route": route,
+	}
+
+
+def _route(doctype: str, customers: list[str], **filters) -> list:
+	customer = customers[0] if len(customers) == 1 else ["in", customers]
+	return ["List", doctype, {"customer": customer, **filters}]
+
+
+def orders_block(customers: list[str]) -> dict | None:
+	"""Submitted orders: the total, then each status (to deliver / to bill, completed, closed), count and
+	amount per currency."""
+	if not frappe.has_permission("Sales Order", "read"):
+		return None
+	where = permitted_where(
+		"Sales Order", [f"`tabSales Order`.customer in ({_in(customers)})", "`tabSales Order`.docstatus = 1"]
+	)
+	rows = frappe.db.sql(
+		f"""select `tabSales Order`.status, `tabSales Order`.currency, count(*), sum(`tabSales Order`.grand_total)
+		from `tabSales Order` where {where}
+		group by `tabSales Order`.status, `tabSales Order`.currency
+		order by `tabSales Order`.currency""",
+	)
+	figures = []
+	for currency in sorted({row[1] for row in rows}):
+		mine = [row for row in rows if row[1] == currency]
+		figures.append(
+			_figure(
+				_("Total"),
+				sum(r[2] for r in mine),
+				sum(flt(r[3]) for r in mine),
+				currency,
+				_route("Sales Order", customers, docstatus=1, currency=currency),
+			)
+		)
+		by_status = {r[0]: r for r in mine}
+		for status in ORDER_STATUSES:
+			if status in by_status:
+				row = by_status[status]
+				figures.append(
+					_figure(
+						_(status),
+						row[2],
+						row[3],
+						currency,
+						_route("Sales Order", customers, status=status, currency=currency),
+					)
+				)
+	return {"key": "orders", "tab": "orders", "title": _("Sales Orders"), "order": 20, "figures": figures}
+
+
+def quotations_block(customers: list[str]) -> dict | None:
+	"""Quotations in progress (Open) and open opportunities, count and amount per currency."""
+	if not frappe.has_permission("Quotation", "read"):
+		return None
+	parts = [
+		f"""select 'Quotation', `tabQuotation`.currency, count(*), sum(`tabQuotation`.grand_total)
+		from `tabQuotation` where {
+			permitted_where(
+				"Quotation",
+				[
+					f"`tabQuotation`.customer in ({_in(customers)})",
+					"`tabQuotation`.docstatus = 1",
+					"`tabQuotation`.status = 'Open'",
+				],
+			)
+		} group by `tabQuotation`.currency"""
+	]
+	if frappe.has_permission("Opportunity", "read"):
+		parts.append(
+			f"""select 'Opportunity', `tabOpportunity`.currency, count(*), sum(`tabOpportunity`.opportunity_amount)
+			from `tabOpportunity` where {
+				permitted_where(
+					"Opportunity",
+					[
+						f"`tabOpportunity`.customer in ({_in(customers)})",
+						"`tabOpportunity`.status in ('Open', 'Quotation')",
+					],
+				)
+			} group by `tabOpportunity`.currency"""
+		)
+	rows = frappe.db.sql(" union all ".join(parts))
+	labels = {"Quotation": _("Quotations in Progress"), "Opportunity": _("Open Opportunities")}
+	filters = {"Quotation": {"status": "Open"}, "Opportunity": {"status": ["in", ["Open", "Quotation"]]}}
+	figures = [
+		_figure(labels[doctype], count, amount, currency, _route(doctype, customers, **filters[doctype]))
+		for doctype in ("Quotation", "Opportunity")
+		for kind, currency, count, amount in sorted(rows, key=lambda r: r[1] or "")
+		if kind == doctype
+	]
+	return {
+		"key": "quotations",
+		"tab": "quotations",
+		"title": _("Offers and Quotes"),
+		"order": 20,
+		"figures": figures,
+	}
