@@ -36,6 +36,13 @@ def make_sales_invoice(source_name: str):
 	return _mapped("Sales Order", source_name, "Sales Invoice", mapping.invoice_from_order)
 
 
+@frappe.whitelist()
+@strict_arguments
+def make_project(source_name: str):
+	"""Sales Order > Create > Project: a new project delivering the order (unsaved)."""
+	return _mapped("Sales Order", source_name, "Project", mapping.project_from_order)
+
+
 @frappe.whitelist(methods=["POST"])
 @strict_arguments
 def close_sales_order(sales_order: str) -> str:

@@ -2,6 +2,4 @@
 
 A domain package above `customers`: it reads customers, never the other way.
 
-TO ADD AFTER THE MERGE WITH SELLING (CONTRACT_21): Project.sales_order, a Link to Sales Order (ERPNext's
-field name), placed after `customer`; Sales Order does not exist on this branch.
 """

@@ -4,7 +4,12 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
-from crm_app.projects.errors import ClosedProjectError, DateOrderError, NegativeValueError
+from crm_app.projects.errors import (
+	ClosedProjectError,
+	DateOrderError,
+	NegativeValueError,
+	SalesOrderMismatchError,
+)
 
 OPEN = "Open"
 
@@ -40,4 +45,28 @@ def check_project_open(project: str, status: str | None = None) -> None:
 	if status and status != OPEN:
 		frappe.throw(
 			_("Project {0} is {1}: no work can be added to it").format(project, _(status)), ClosedProjectError
+		)
+
+
+def check_sales_order(project) -> None:
+	"""A project delivers a submitted order of its own customer and company; with no customer given, it
+	takes the order's."""
+	if not project.get("sales_order"):
+		return
+	order = frappe.db.get_value(
+		"Sales Order", project.sales_order, ["docstatus", "customer", "company"], as_dict=True
+	)
+	if not order or order.docstatus != 1:
+		frappe.throw(
+			_("Sales Order {0} is not submitted: a project cannot deliver it").format(project.sales_order),
+			SalesOrderMismatchError,
+		)
+	project.customer = project.customer or order.customer
+	project.company = project.company or order.company
+	if (project.customer, project.company) != (order.customer, order.company):
+		frappe.throw(
+			_("Sales Order {0} is for {1} ({2}), not for {3} ({4})").format(
+				project.sales_order, order.customer, order.company, project.customer, project.company
+			),
+			SalesOrderMismatchError,
 		)

@@ -25,3 +25,7 @@ class DateOrderError(frappe.ValidationError):
 
 class NegativeValueError(frappe.ValidationError):
 	"""Hours or a percentage below zero (or a percentage above 100)."""
+
+
+class SalesOrderMismatchError(frappe.ValidationError):
+	"""A project naming a sales order that is not submitted, or is another customer's or company's."""

@@ -119,3 +119,26 @@ def invoice_from_order(source_name: str):
 		None,
 		post_process,
 	)
+
+
+def project_from_order(source_name: str):
+	"""Sales Order > Create > Project (ERPNext's make_project): the order's customer and company, due on its
+	delivery date."""
+	source = frappe.get_doc("Sales Order", source_name)
+	if source.docstatus != 1 or source.status in ("Closed", "Cancelled"):
+		refuse("Sales Order", source_name, source.status, "Project")
+	return get_mapped_doc(
+		"Sales Order",
+		source_name,
+		{
+			"Sales Order": {
+				"doctype": "Project",
+				"field_map": {"name": "sales_order", "delivery_date": "expected_end_date"},
+				"field_no_map": ["status", "naming_series"],
+			}
+		},
+		None,
+		lambda source, target: target.update(
+			{"project_name": source.name, "expected_start_date": source.transaction_date}
+		),
+	)

@@ -27,10 +27,12 @@ class Project(Document):
 		percent_complete: DF.Percent
 		percent_complete_method: DF.Literal["Manual", "Task Completion", "Task Progress"]
 		project_name: DF.Data
+		sales_order: DF.Link | None
 		status: DF.Literal["Open", "Completed", "Cancelled"]
 	# end: auto-generated types
 
 	def validate(self):
+		checks.check_sales_order(self)
 		validate_links(self, required=("company",))
 		checks.check_date_order(self, "expected_start_date", "expected_end_date")
 		checks.check_not_negative(self, "expected_time")

@@ -15,6 +15,13 @@ frappe.ui.form.on("Sales Order", {
 				__("Create")
 			);
 		}
+		if (!["Closed", "Cancelled"].includes(status) && frappe.model.can_create("Project")) {
+			frm.add_custom_button(
+				__("Project"),
+				() => frappe.model.open_mapped_doc({ method: "crm_app.api.selling.make_project", frm }),
+				__("Create")
+			);
+		}
 		if (["To Deliver and Bill", "To Deliver"].includes(status)) {
 			crm_app.selling.action(frm, __("Deliver"), "deliver_sales_order", args);
 		}
