@@ -326,7 +326,8 @@ def start_server(site: str, stock: bool):
 # is that of the later of the two, the last request's end observed at a 10 ms poll
 USABLE = """([t0, ready, quietMs]) => new Promise((resolve, reject) => {
 	const isReady = new Function(ready);
-	let readyAt = null, lastBusy = performance.now();
+	const started = performance.now();
+	let readyAt = null, lastBusy = started;
 	const busy = () => (window.frappe && frappe.request ? frappe.request.ajax_count : 1) > 0
 		|| document.readyState !== "complete";
 	const poll = setInterval(() => {
@@ -338,7 +339,7 @@ USABLE = """([t0, ready, quietMs]) => new Promise((resolve, reject) => {
 		if (readyAt !== null && !busy() && now - lastBusy >= quietMs) {
 			clearInterval(poll);
 			resolve(Math.max(readyAt, lastBusy) - t0);
-		} else if (now - t0 > 60000) {
+		} else if (now - started > 60000) {
 			clearInterval(poll);
 			reject(new Error("not usable after 60 s: " + ready));
 		}
