@@ -16,10 +16,14 @@ crm_app.fiscal_year_filter = () => ({
 });
 
 // Fill an empty "fiscal_year" filter (a fiscal year made since login) with the fiscal year containing today (else the latest).
-crm_app.set_default_fiscal_year = (report) =>
-	frappe.call("crm_app.api.receivables.get_default_fiscal_year").then(({ message }) => {
+// Only an empty filter asks the server: Frappe runs the report after this onload, so a call made while the
+// filter already holds the year from the boot delayed every opening of the report by a round trip.
+crm_app.set_default_fiscal_year = (report) => {
+	if (report.get_filter_value("fiscal_year")) return Promise.resolve();
+	return frappe.call("crm_app.api.receivables.get_default_fiscal_year").then(({ message }) => {
 		if (message && !report.get_filter_value("fiscal_year")) report.set_filter_value("fiscal_year", message);
 	});
+};
 
 // A report's chart keeps observing its wrapper after the report draws a new chart there (a second run, a
 // filter change): the old chart then redraws into a container no longer on the page and throws. Frappe's
