@@ -128,8 +128,7 @@ def test_a_french_manager_picks_rules_by_label_and_reads_them_in_words(server_ur
 	page.wait_for_timeout(300)  # Frappe's number field rewrites and selects its text 100 ms after the focus
 	page.keyboard.press("Control+a")
 	page.keyboard.type("500", delay=100)
-	page.wait_for_timeout(700)
-	assert page.evaluate("() => cur_dialog.get_value('value_Float')") == 500
+	page.wait_for_function("() => cur_dialog.get_value('value_Float') === 500", timeout=10_000)
 	assert "Montant en retard supérieur à" in dialog.locator(".rule-in-words").inner_text()
 	page.screenshot(path=str(ARTIFACTS / "segment-rules-amount.png"))
 	dialog.locator(".btn-primary").click()
