@@ -110,3 +110,10 @@ def list_match_conditions(doctype: str, user: str) -> str:
 	from frappe.model.db_query import DatabaseQuery
 
 	return DatabaseQuery(doctype, user=user).build_match_conditions() or ""
+
+
+def keep_unset_on_insert(doc, *fieldnames: str) -> None:
+	"""A new document's fields left as the caller gave them on insert: Frappe fills a field missing at
+	insert from the user's or global defaults (a `company` field takes the default company); listed in the
+	document's `dont_update_if_missing` (v15 and v16), it is left empty."""
+	doc.dont_update_if_missing.extend(f for f in fieldnames if f not in doc.dont_update_if_missing)

@@ -9,7 +9,7 @@ from frappe.utils.nestedset import get_root_of
 
 from crm_app.api import segments as api
 from crm_app.customers import segment_members
-from crm_app.customers.segment_rules import InvalidSegmentRuleError, compile_rules
+from crm_app.customers.segment_rules import OPERATORS, InvalidSegmentRuleError, compile_rules, rule_fields
 from tests.fixtures import make_company, make_customer, make_group_chain
 from tests.receivables import invoice, make_item
 from tests.trees import make_node, unique
@@ -307,6 +307,81 @@ def test_the_dry_run_counts_who_joins_and_who_leaves_before_a_change_is_saved(da
 	assert sorted(preview["joining"]) == sorted([data.c1, data.c5, data.c6])
 	assert preview["leaving"] == [data.c4]
 	assert set(members(segment.name)) == {data.c3, data.c4}  # nothing changed
+
+
+def test_a_segment_saved_without_a_company_counts_every_company_as_its_dry_run_did(data):
+	"""Issue 22: saved without a company, a segment took the default company for its balance rules while
+	its dry run counted every company. Both count every company now, and the dry run says which."""
+	other = make_company("EUR").name
+	invoice(data.c2, other, data.item, rate=5000, posting_date="2026-01-10")  # c2 owes 5050 in all
+	before = frappe.defaults.get_user_default("company")
+	frappe.defaults.set_user_default("company", data.company)  # the default a save used to fill in
+	try:
+		rules = [ours(data), rule("balance", "at least", "1000")]
+		preview = api.preview_segment(rules=frappe.as_json(rules))
+		assert preview["company"] is None
+		assert sorted(preview["joining"]) == sorted([data.c2, data.c3])
+		segment = frappe.get_doc(
+			{"doctype": "Customer Segment", "segment_name": unique("No company"), "rules": rules}
+		).insert()
+		assert not segment.company
+		assert sorted(members(segment.name)) == sorted(preview["joining"])
+		# with a company, the dry run and the save count its ledger only
+		counted = api.preview_segment(rules=frappe.as_json(rules), company=data.company)
+		assert (counted["company"], counted["joining"]) == (data.company, [data.c3])
+		segment.company = data.company
+		segment.save()
+		assert sorted(members(segment.name)) == [data.c3]
+	finally:
+		if before:
+			frappe.defaults.set_user_default("company", before)
+		else:
+			frappe.defaults.clear_user_default("company")
+
+
+def test_the_form_reads_each_rule_field_with_its_label_kind_operators_and_tree(custom_field, data):
+	"""One server function tells the form what a rule may name, in the user's language."""
+	user = make_user("Sales User")
+	frappe.set_user(user)
+	frappe.local.lang = "fr"
+	try:
+		answer = api.rule_fields(company=data.company)
+	finally:
+		frappe.set_user("Administrator")
+		frappe.local.lang = "en"
+	assert answer["currency"] == "EUR"
+	fields = {choice["fieldname"]: choice for choice in answer["fields"]}
+	assert set(fields) == set(rule_fields())  # the custom field among them
+	labels = [choice["label"] for choice in answer["fields"]]
+	assert labels == sorted(labels, key=str.lower)
+	territory = fields["territory"]
+	assert (territory["label"], territory["kind"], territory["fieldtype"], territory["tree"]) == (
+		"Territoire",
+		"tree",
+		"Link",
+		"Territory",
+	)
+	assert [o["value"] for o in territory["operators"]] == list(OPERATORS["tree"])
+	assert territory["operators"][0]["label"] == "dans l'arborescence de"
+	assert territory["operators"][0]["phrase"] == "{0} dans la branche {1}"
+	overdue = fields["overdue_amount"]
+	assert (overdue["label"], overdue["fieldtype"], overdue["reads_ledger"]) == (
+		"Montant en retard",
+		"Currency",
+		True,
+	)
+	assert [o["value"] for o in overdue["operators"]] == list(OPERATORS["number"])
+	assert (fields["creation"]["fieldtype"], fields["customer_type"]["fieldtype"]) == ("Date", "Data")
+	assert fields["status"]["options"][0] == {"value": "Active", "label": "Actif"}
+	assert (fields[custom_field]["label"], fields[custom_field]["fieldtype"]) == ("Test Score", "Int")
+	with pytest.raises(frappe.DoesNotExistError):
+		api.rule_fields(company=unique("No such company"))
+	frappe.set_user(make_user())  # no role: no segment to read
+	try:
+		with pytest.raises(frappe.PermissionError):
+			api.rule_fields()
+	finally:
+		frappe.set_user("Administrator")
 
 
 def test_deleting_a_customer_or_a_segment_takes_its_members_along(data):

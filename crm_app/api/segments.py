@@ -10,7 +10,7 @@ from crm_app.arguments import (
 	readable_customers,
 	strict_arguments,
 )
-from crm_app.customers import segment_members
+from crm_app.customers import segment_members, segment_rules
 from crm_app.input_checks import ensure_exists, permitted_doc
 
 SEGMENT = segment_members.SEGMENT
@@ -45,6 +45,20 @@ def preview_segment(
 			ensure_exists("Company", company)
 		doc.company = company or None
 	return segment_members.preview(doc)
+
+
+@frappe.whitelist()
+@strict_arguments
+def rule_fields(company: str | None = None) -> dict:
+	"""What a rule may name, for the form: each field's label in the user's language, kind, operators,
+	value widget and tree (see `segment_rules.field_choices`); with a company, its currency (the amounts'
+	unit in the summary)."""
+	require_permission(SEGMENT, "read")
+	currency = None
+	if company:
+		ensure_exists("Company", company)
+		currency = frappe.get_cached_value("Company", company, "default_currency")
+	return {"fields": segment_rules.field_choices(), "currency": currency}
 
 
 @frappe.whitelist(methods=["POST"])

@@ -106,7 +106,8 @@ def _changes(
 
 def preview(segment) -> dict:
 	"""Who the rules would bring in and take out, as counts and the first names of each (the dry run of a
-	rule change, before it is saved)."""
+	rule change, before it is saved), and the company whose ledger the balance rules counted: the one a
+	save keeps (an empty company stays empty, every company)."""
 	name = segment.get("name") or None
 	matched = _matches(segment)
 	joining, leaving = _changes(name, matched)
@@ -118,6 +119,7 @@ def preview(segment) -> dict:
 		"joining": joining[:20],
 		"leaving": [row.customer for row in leaving[:20]],
 		"kept_out": removed,
+		"company": segment.get("company") or None,  # the ledger balance rules counted; None: every company
 	}
 
 

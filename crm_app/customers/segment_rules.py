@@ -45,6 +45,7 @@ class RuleField:
 	expression: str  # SQL over `c`; {company} is the balance's company condition
 	tree: str | None = None  # the tree a value of a `tree` field lies in
 	reads_ledger: bool = False
+	fieldtype: str | None = None  # the value's widget when the kind's own does not say it (an amount)
 
 
 def _balance(column: str, source: str, where: str) -> str:
@@ -58,7 +59,11 @@ STANDARD_FIELDS = {
 	"territory": RuleField("Territory", "tree", "c.territory", tree="Territory"),
 	"status": RuleField("Status", "status", ""),
 	"balance": RuleField(
-		"Balance", "number", _balance("x.amount", "tabCustomer Ledger Entry", ""), reads_ledger=True
+		"Balance",
+		"number",
+		_balance("x.amount", "tabCustomer Ledger Entry", ""),
+		reads_ledger=True,
+		fieldtype="Currency",
 	),
 	"overdue_amount": RuleField(
 		"Overdue Amount",
@@ -69,6 +74,7 @@ STANDARD_FIELDS = {
 			f"and {overdue_invoices_condition('x')}",
 		),
 		reads_ledger=True,
+		fieldtype="Currency",
 	),
 	"creation": RuleField("Created On", "date", "c.creation"),
 	"language": RuleField("Language", "text", "c.language"),
@@ -87,9 +93,73 @@ def rule_fields() -> dict[str, RuleField]:
 		if df.get("is_custom_field") and kind and df.fieldname not in fields:
 			tree = df.options if df.fieldtype == "Link" and frappe.get_meta(df.options).is_tree else None
 			fields[df.fieldname] = RuleField(
-				df.label or df.fieldname, "tree" if tree else kind, f"c.`{df.fieldname}`", tree=tree
+				df.label or df.fieldname,
+				"tree" if tree else kind,
+				f"c.`{df.fieldname}`",
+				tree=tree,
+				fieldtype=df.fieldtype if kind == "number" else None,
 			)
 	return fields
+
+
+# the value's widget of each kind (a number field may say its own: Currency, Int, Percent)
+WIDGETS = {
+	"text": "Data",
+	"tree": "Link",
+	"number": "Float",
+	"date": "Date",
+	"status": "Select",
+	"check": "Check",
+}
+# how the summary says a rule ({0} the field, {1} the value, {2} the second value of "between"),
+# translated where it is read
+PHRASES = {
+	"equals": "{0} is {1}",
+	"not equals": "{0} is not {1}",
+	"one of": "{0} is one of {1}",
+	"none of": "{0} is none of {1}",
+	"contains": "{0} contains {1}",
+	"starts with": "{0} starts with {1}",
+	"is set": "{0} is set",
+	"is not set": "{0} is not set",
+	"greater than": "{0} greater than {1}",
+	"at least": "{0} of at least {1}",
+	"less than": "{0} less than {1}",
+	"at most": "{0} of at most {1}",
+	"between": "{0} between {1} and {2}",
+	"in subtree of": "{0} in the branch {1}",
+	"not in subtree of": "{0} outside the branch {1}",
+	"before": "{0} before {1}",
+	"after": "{0} after {1}",
+	"in the last days": "{0} in the last {1} days",
+}
+
+
+def field_choices() -> list[dict]:
+	"""The fields a rule may name, as a form offers them, sorted by label in the user's language: the
+	fieldname (what a rule stores), the label, the kind, the operators of that kind (each with its label
+	and the phrase the summary says it with), the value's widget, the tree a value lies in, the values of
+	a status."""
+	choices = []
+	for fieldname, field in rule_fields().items():
+		choices.append(
+			{
+				"fieldname": fieldname,
+				"label": _(field.label),
+				"kind": field.kind,
+				"operators": [
+					{"value": operator, "label": _(operator), "phrase": _(PHRASES[operator])}
+					for operator in OPERATORS[field.kind]
+				],
+				"fieldtype": field.fieldtype or WIDGETS[field.kind],
+				"tree": field.tree,
+				"options": [{"value": s, "label": _(s)} for s in STATUSES]
+				if field.kind == "status"
+				else None,
+				"reads_ledger": field.reads_ledger,
+			}
+		)
+	return sorted(choices, key=lambda choice: choice["label"].lower())
 
 
 @dataclass

@@ -4,6 +4,7 @@
 import frappe
 from frappe.model.document import Document
 
+from crm_app.compat import keep_unset_on_insert
 from crm_app.customers import segment_members
 from crm_app.customers.segment_rules import compile_rules
 
@@ -29,6 +30,11 @@ class CustomerSegment(Document):
 		rules: DF.Table[CustomerSegmentRule]
 		segment_name: DF.Data
 	# end: auto-generated types
+
+	def __setup__(self):
+		# an empty company means every company's ledger, on save as in the dry run: never the default
+		# company filled in behind the user's back
+		keep_unset_on_insert(self, "company")
 
 	def validate(self):
 		compile_rules(self.rules, self.match, self.company)  # refuses an unknown field, operator or value
