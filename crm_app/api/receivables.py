@@ -4,11 +4,12 @@ import frappe
 from frappe import _
 
 from crm_app.access import check_scope, require_permission
-from crm_app.arguments import strict_arguments
+from crm_app.arguments import name_list, strict_arguments
+from crm_app.customers import activity, overview
 from crm_app.input_checks import ensure_exists
 from crm_app.receivables import invoicing, statistics
 from crm_app.receivables.ledger import rebuild_summary
-from crm_app.receivables.overview import customer_overview
+from crm_app.receivables.overview import customer_status
 
 
 @frappe.whitelist()
@@ -67,8 +68,28 @@ def make_payment_entry(source_name: str):
 @frappe.whitelist()
 @strict_arguments
 def get_customer_overview(customer: str) -> dict:
-	frappe.get_doc("Customer", customer).check_permission("read")
-	return customer_overview(customer)
+	"""The customer's 360 view: every registered block (hooks.py `customer_overview_blocks`) by tab, over
+	the customer or, for a head office, its national account (what the user may read)."""
+	return overview.compose(customer)
+
+
+@frappe.whitelist()
+@strict_arguments
+def get_customer_activity(
+	customer: str, kinds: list[str] | str | None = None, start: int = 0, page_length: int = 20
+) -> dict:
+	"""A page of the customer's activity history, newest first, of the kinds asked (all by default)."""
+	kinds = name_list(kinds, "kinds") if kinds else None
+	return activity.customer_activity(customer, kinds, start, page_length)
+
+
+@frappe.whitelist()
+@strict_arguments
+def get_customer_banner(customer: str) -> dict:
+	"""Whether the customer is frozen (and why), disabled, or has overdue invoices (per currency, what the
+	user may read): the banner of its form and of every new document for it (hooks.py
+	`customer_banner_doctypes`)."""
+	return customer_status(customer)
 
 
 @frappe.whitelist(methods=["POST"])
