@@ -10,6 +10,7 @@ from crm_app.receivables import overview as receivables_overview
 from crm_app.receivables.overview import InvalidAgeingRangesError
 from tests.fixtures import make_company, make_customer, make_group_chain, make_payment_terms
 from tests.receivables import invoice, make_fiscal_year, make_item, payment
+from tests.test_mailings import make_outgoing_account
 
 
 def ago(days: int) -> str:
@@ -271,3 +272,31 @@ def test_the_banner_status_counts_overdue_invoices(data):
 	status = receivables_overview.customer_status(data.customer)
 	assert [(r.currency, r["count"], r.amount) for r in status.overdue] == [("EUR", 1, 120)]
 	assert not status.is_frozen
+
+
+@pytest.fixture
+def outgoing():
+	frappe.db.set_value("Email Account", {"default_outgoing": 1}, "default_outgoing", 0)
+	return make_outgoing_account()
+
+
+def test_the_statement_button_emails_the_statement_and_the_history_shows_it(data, outgoing):
+	from crm_app.api.mailings import send_statement
+	from crm_app.customers.mailings import MailingError
+
+	invoice(data.customer, data.company, data.item, rate=100, posting_date=ago(3))
+	period = (add_days(nowdate(), -60), nowdate())
+	with pytest.raises(MailingError):  # nobody to send it to
+		send_statement(data.customer, data.company, *period)
+	frappe.db.set_value("Customer", data.customer, "email_id", "accounts@crm-app.test")
+	sent = send_statement(data.customer, data.company, *period)
+	communication = frappe.get_doc("Communication", sent["communication"])
+	assert (communication.reference_name, communication.recipients) == (
+		data.customer,
+		"accounts@crm-app.test",
+	)
+	assert frappe.db.exists("Email Queue", {"communication": communication.name})
+	assert frappe.get_all("File", {"attached_to_name": communication.name}, pluck="file_name")
+	history = activity.customer_activity(data.customer, ["statement"])
+	assert [(e["kind"], e["name"]) for e in history["entries"]] == [("statement", communication.name)]
+	assert activity.customer_activity(data.customer, ["reminder"])["entries"] == []

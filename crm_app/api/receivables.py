@@ -4,12 +4,12 @@ import frappe
 from frappe import _
 
 from crm_app.access import check_scope, require_permission
-from crm_app.arguments import name_list, strict_arguments
+from crm_app.arguments import InvalidArgumentError, name_list, readable_customers, strict_arguments
 from crm_app.customers import activity, overview
 from crm_app.input_checks import ensure_exists
 from crm_app.receivables import invoicing, statistics
 from crm_app.receivables.ledger import rebuild_summary
-from crm_app.receivables.overview import customer_status
+from crm_app.receivables.overview import customer_list_balances, customer_status
 
 
 @frappe.whitelist()
@@ -113,3 +113,13 @@ def run_rebuild() -> int:
 def get_default_fiscal_year() -> str | None:
 	"""The fiscal year containing today, else the latest."""
 	return statistics.default_fiscal_year()
+
+
+@frappe.whitelist()
+@strict_arguments
+def get_customer_list_balances(customers: str | list[str]) -> dict:
+	"""The customer list's Outstanding and Credit Available columns for the customers of one page."""
+	names = readable_customers(customers)
+	if len(names) > 500:
+		frappe.throw(_("At most {0} customers at a time").format(500), InvalidArgumentError)
+	return customer_list_balances(names)

@@ -394,3 +394,41 @@ def customer_status(customer: str) -> dict:
 			as_dict=True,
 		)
 	return status
+
+
+def customer_list_balances(customers: list[str]) -> dict[str, list[dict]]:
+	"""The customer list's two columns for one page of customers: per company and currency, what each owes
+	(the ledger, one aggregate query for the page) and the credit left under its limit in force (None
+	without a limit). Customers the caller may not read are left out by the caller."""
+	if not customers or not frappe.has_permission("Customer Ledger Entry", "read"):
+		return {}
+	owed: dict[str, dict] = {}
+	for customer, company, currency, amount in frappe.db.sql(
+		f"""select customer, company, currency, sum(amount) from `tabCustomer Ledger Entry`
+		where {permitted_where("Customer Ledger Entry", ["customer in %(customers)s"])}
+		group by customer, company, currency""",
+		{"customers": tuple(customers)},
+	):
+		owed.setdefault(customer, {})[(company, currency)] = flt(amount)
+	limits = get_effective_defaults(customers)
+	balances = {}
+	for customer in customers:
+		rows = {
+			(row["company"], row["currency"]): flt(row["credit_limit"])
+			for row in limits[customer]["values"]["credit_limits"]
+			if flt(row["credit_limit"])
+		}
+		amounts = owed.get(customer, {})
+		balances[customer] = [
+			{
+				"company": company,
+				"currency": currency,
+				"outstanding": amounts.get((company, currency), 0.0),
+				"credit_available": rows[(company, currency)] - amounts.get((company, currency), 0.0)
+				if (company, currency) in rows
+				else None,
+			}
+			for company, currency in sorted(set(amounts) | set(rows))
+			if amounts.get((company, currency)) or (company, currency) in rows
+		]
+	return balances
