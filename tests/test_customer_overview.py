@@ -1,6 +1,9 @@
 """The customer's 360 view (issue 21, seed 004): blocks composed from hooks.py, figures against invoices made
 here by hand, ageing edges per company, a block registered through the hook, the activity history."""
 
+import sys
+import types
+
 import frappe
 import pytest
 from frappe.utils import add_days, nowdate
@@ -187,46 +190,56 @@ def test_segments_files_and_todos_of_the_customer(data):
 	assert blocks["segments"]["figures"] == []
 
 
-def test_a_block_registered_through_the_hook_appears_in_its_tab(data, monkeypatch):
-	calls = []
+REGISTERED_CALLS = []
 
-	def orders_block(customers):
-		calls.append(customers)
-		return {
-			"key": "test_orders",
-			"tab": "orders",
-			"title": "Test Orders",
-			"order": 5,
-			"figures": [overview.figure("Closed", count=len(customers))],
-		}
 
-	frappe.local.test_orders_block = orders_block
+def registered_orders_block(customers):
+	"""A block as selling will register one (hooks.py customer_overview_blocks)."""
+	REGISTERED_CALLS.append(customers)
+	return {
+		"key": "test_orders",
+		"tab": "orders",
+		"title": "Test Orders",
+		"order": 5,
+		"figures": [overview.figure("Closed", count=len(customers))],
+	}
+
+
+def unknown_tab_block(customers):
+	return {"key": "x", "tab": "nowhere", "title": "x", "figures": []}
+
+
+def with_hooked_block(monkeypatch, function) -> None:
+	"""Frappe's get_hooks with one more block in customer_overview_blocks, as selling's hooks.py will list
+	it (Frappe calls only functions of installed apps: the block is put in a module under crm_app's name)."""
+	module = types.ModuleType("crm_app.test_registered_blocks")
+	setattr(module, function.__name__, function)
+	monkeypatch.setitem(sys.modules, module.__name__, module)
+	path = f"{module.__name__}.{function.__name__}"
 	hooks = frappe.get_hooks
 
 	def get_hooks(hook=None, *args, **kwargs):
 		found = hooks(hook, *args, **kwargs)
-		if hook == "customer_overview_blocks":
-			return [*found, "frappe.local.test_orders_block"]
-		return found
+		return [*found, path] if hook == "customer_overview_blocks" else found
 
 	monkeypatch.setattr(frappe, "get_hooks", get_hooks)
-	try:
-		composed = overview.compose(data.customer)
-	finally:
-		del frappe.local.test_orders_block
+
+
+def test_a_block_registered_through_the_hook_appears_in_its_tab(data, monkeypatch):
+	REGISTERED_CALLS.clear()
+	with_hooked_block(monkeypatch, registered_orders_block)
+	composed = overview.compose(data.customer)
 	orders = next(tab for tab in composed["tabs"] if tab["key"] == "orders")
-	assert orders["blocks"][0]["key"] == "test_orders"  # order 5: before the invoices (30)
-	assert calls == [[data.customer]]
+	assert [b["key"] for b in orders["blocks"]] == ["test_orders", "sales_invoices", "payments"]
+	assert orders["label"] == "Sales Orders / Sales Invoices"
+	assert REGISTERED_CALLS == [[data.customer]]
 	assert [tab["key"] for tab in composed["tabs"]][:2] == ["overview", "contacts"]
 
 
-def test_a_block_in_an_unknown_tab_is_refused(data):
-	frappe.local.bad_block = lambda customers: {"key": "x", "tab": "nowhere", "title": "x", "figures": []}
-	try:
-		with pytest.raises(overview.UnknownOverviewTabError):
-			overview.compose(data.customer, ["frappe.local.bad_block"])
-	finally:
-		del frappe.local.bad_block
+def test_a_block_in_an_unknown_tab_is_refused(data, monkeypatch):
+	with_hooked_block(monkeypatch, unknown_tab_block)
+	with pytest.raises(overview.UnknownOverviewTabError):
+		overview.compose(data.customer)
 
 
 def test_the_activity_history_merges_sources_filters_by_kind_and_pages(data):
@@ -237,7 +250,7 @@ def test_the_activity_history_merges_sources_filters_by_kind_and_pages(data):
 	customer.add_comment("Comment", "Called about the renewal")
 	other_group = make_group_chain(1)[0]
 	customer.customer_group = other_group
-	customer.save()
+	customer.save(ignore_version=False)  # Frappe keeps no Version in tests unless asked
 	customer.reload()
 	customer.is_frozen, customer.freeze_reason = 1, "Unpaid"
 	customer.save()
