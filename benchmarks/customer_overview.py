@@ -61,18 +61,18 @@ def make_invoices(count: int) -> None:
 			grand_total, outstanding_amount, docstatus, is_return, status, naming_series,
 			creation, modified, owner, modified_by)
 		select concat('{PREFIX}-SINV-', seq), %(customer)s, %(company)s, 'EUR',
-			curdate() - interval (seq % 200) day, curdate() - interval (seq % 200) day + interval 30 day,
-			100 + seq % 900, if(seq % 2 = 0, 0, 100 + seq % 900), if(seq % 4 = 3, 0, 1), 0,
-			if(seq % 4 = 3, 'Draft', if(seq % 2 = 0, 'Paid', 'Unpaid')), 'ACC-SINV-.YYYY.-',
+			curdate() - interval (seq %% 200) day, curdate() - interval (seq %% 200) day + interval 30 day,
+			100 + seq %% 900, if(seq %% 2 = 0, 0, 100 + seq %% 900), if(seq %% 4 = 3, 0, 1), 0,
+			if(seq %% 4 = 3, 'Draft', if(seq %% 2 = 0, 'Paid', 'Unpaid')), 'ACC-SINV-.YYYY.-',
 			now(), now(), 'Administrator', 'Administrator'
 		from {_seq(count)}""",
 		{"customer": CUSTOMER, "company": COMPANY},
 	)
 	frappe.db.sql(
-		f"""insert into `tabCustomer Ledger Entry` (name, customer, company, movement_type, posting_date,
+		"""insert into `tabCustomer Ledger Entry` (name, customer, company, movement_type, posting_date,
 			due_date, currency, amount, tax_amount, voucher_type, voucher_no, is_reversal,
 			creation, modified, owner, modified_by, docstatus, idx)
-		select concat('{PREFIX}-L-', name), customer, company, 'Invoice', posting_date, due_date, currency,
+		select 900000000000 + cast(substring_index(name, '-', -1) as unsigned), customer, company, 'Invoice', posting_date, due_date, currency,
 			grand_total, 0, 'Sales Invoice', name, 0, now(), now(), 'Administrator', 'Administrator', 0, 0
 		from `tabSales Invoice` where customer = %(customer)s and docstatus = 1""",
 		{"customer": CUSTOMER},
@@ -84,16 +84,16 @@ def make_payments(count: int) -> None:
 		f"""insert into `tabPayment Entry` (name, party_type, party, company, currency, posting_date,
 			paid_amount, payment_type, docstatus, creation, modified, owner, modified_by)
 		select concat('{PREFIX}-PAY-', seq), 'Customer', %(customer)s, %(company)s, 'EUR',
-			curdate() - interval (seq % 180) day, 100 + seq % 900, 'Receive', 1,
+			curdate() - interval (seq %% 180) day, 100 + seq %% 900, 'Receive', 1,
 			now(), now(), 'Administrator', 'Administrator'
 		from {_seq(count)}""",
 		{"customer": CUSTOMER, "company": COMPANY},
 	)
 	frappe.db.sql(
-		f"""insert into `tabCustomer Ledger Entry` (name, customer, company, movement_type, posting_date,
+		"""insert into `tabCustomer Ledger Entry` (name, customer, company, movement_type, posting_date,
 			currency, amount, tax_amount, voucher_type, voucher_no, is_reversal,
 			creation, modified, owner, modified_by, docstatus, idx)
-		select concat('{PREFIX}-L-', name), party, company, 'Receipt', posting_date, currency, -paid_amount, 0,
+		select 910000000000 + cast(substring_index(name, '-', -1) as unsigned), party, company, 'Receipt', posting_date, currency, -paid_amount, 0,
 			'Payment Entry', name, 0, now(), now(), 'Administrator', 'Administrator', 0, 0
 		from `tabPayment Entry` where party = %(customer)s""",
 		{"customer": CUSTOMER},
@@ -104,7 +104,7 @@ def make_todos(count: int) -> None:
 	frappe.db.sql(
 		f"""insert into `tabToDo` (name, status, description, date, allocated_to, reference_type,
 			reference_name, priority, creation, modified, owner, modified_by)
-		select concat('{PREFIX}-TD-', seq), 'Open', 'Call', curdate() + interval (seq % 20 - 10) day,
+		select concat('{PREFIX}-TD-', seq), 'Open', 'Call', curdate() + interval (cast(seq %% 20 as signed) - 10) day,
 			'Administrator', 'Customer', %(customer)s, 'Medium', now(), now(), 'Administrator', 'Administrator'
 		from {_seq(count)}""",
 		{"customer": CUSTOMER},

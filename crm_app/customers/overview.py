@@ -9,7 +9,8 @@ A block: {"key", "tab", "title", "order", "figures": [{"label", "count", "amount
 import frappe
 from frappe import _
 
-from crm_app.access import require_read
+from crm_app.access import require_permission
+from crm_app.input_checks import ensure_exists
 from crm_app.permissions import match_conditions, permitted_where
 
 # the tabs of seed 004, in its order, and the activity history
@@ -34,18 +35,24 @@ def tab_labels() -> dict[str, str]:
 
 def overview_customers(customer: str) -> list[str]:
 	"""The customer (a 404 if missing, a 403 if the user may not read it) and, for a head office, the
-	branches of its national account the user may read: the customers every block sums over."""
-	require_read("Customer", customer)
-	lft, rgt, is_group = frappe.db.get_value("Customer", customer, ["lft", "rgt", "is_group"])
-	if not is_group:
-		return [customer]
+	branches of its national account the user may read: the customers every block sums over. One query
+	under the user's match conditions (user permissions, segment restrictions) rather than loading the
+	customer's whole document."""
+	require_permission("Customer", "read")
 	match = match_conditions("Customer")
-	branches = frappe.db.sql_list(
-		f"""select name from `tabCustomer` where lft > %(lft)s and rgt < %(rgt)s
-		{f"and ({match})" if match else ""} order by lft""",
-		{"lft": lft, "rgt": rgt},
+	where = f"and ({match})" if match else ""
+	rows = frappe.db.sql(
+		f"""select `tabCustomer`.name from `tabCustomer` join `tabCustomer` c on c.name = %(customer)s
+		where `tabCustomer`.lft >= c.lft and `tabCustomer`.rgt <= c.rgt
+			and (`tabCustomer`.name = c.name or c.is_group = 1) {where}
+		order by `tabCustomer`.lft""",
+		{"customer": customer},
+		pluck=True,
 	)
-	return [customer, *branches]
+	if customer not in rows:
+		ensure_exists("Customer", customer)
+		frappe.throw(_("No permission for {0}").format(_("Customer")), frappe.PermissionError)
+	return [customer, *(name for name in rows if name != customer)]
 
 
 def compose(customer: str, blocks: list[str] | None = None) -> dict:
