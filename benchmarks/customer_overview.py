@@ -294,6 +294,105 @@ def check_same_figures(composed: dict, stock: dict) -> None:
 	assert blocks["files"]["figures"][0]["count"] == stock["files"]
 
 
+# issue 21 part 6: the customer list with its Outstanding and Credit Available columns over 100,000 customers
+
+LIST_PREFIX = f"{PREFIX}L"
+LIST_GROUP = f"{PREFIX} List Group"
+
+
+def make_list_customers(count: int) -> None:
+	"""`count` customers in one leaf group with a credit limit, each with two ledger rows."""
+	frappe.get_doc(
+		{
+			"doctype": "Customer Group",
+			"customer_group_name": LIST_GROUP,
+			"parent_customer_group": frappe.db.get_value(
+				"Customer Group", {"is_group": 1}, "name", order_by="lft"
+			),
+			"is_group": 0,
+			"credit_limits": [{"company": COMPANY, "credit_limit": 5000}],
+		}
+	).insert()
+	frappe.db.sql(
+		f"""insert into `tabCustomer` (name, customer_name, customer_type, customer_group, territory, lft, rgt,
+			creation, modified, owner, modified_by)
+		select concat('{LIST_PREFIX}', seq), concat('{LIST_PREFIX}', seq), 'Company', %(group)s,
+			%(territory)s, 20000000 + 2 * seq, 20000001 + 2 * seq,
+			now() - interval seq second, now() - interval seq second, 'Administrator', 'Administrator'
+		from {_seq(count)}""",
+		{"group": LIST_GROUP, "territory": frappe.db.get_value("Territory", {"is_group": 0}, "name")},
+	)
+	frappe.db.sql(
+		f"""insert into `tabCustomer Ledger Entry` (name, customer, company, movement_type, posting_date,
+			currency, amount, tax_amount, voucher_type, voucher_no, is_reversal,
+			creation, modified, owner, modified_by, docstatus, idx)
+		select 920000000000 + seq, concat('{LIST_PREFIX}', seq div 2), %(company)s,
+			if(seq %% 2, 'Receipt', 'Invoice'), curdate(), 'EUR', if(seq %% 2, -100, 100 + seq %% 1000), 0,
+			'Sales Invoice', concat('{LIST_PREFIX}-V', seq), 0, now(), now(), 'Administrator', 'Administrator', 0, 0
+		from {_seq(2 * count)}""",
+		{"company": COMPANY},
+	)
+
+
+def list_page(start: int):
+	"""What the list view asks for one page (the rows and the count), then the page's two columns."""
+	from crm_app.receivables.overview import customer_list_balances
+
+	names = frappe.get_list(
+		"Customer", fields=["name"], order_by="modified desc", start=start, page_length=20, pluck="name"
+	)
+	frappe.db.count("Customer")
+	return customer_list_balances(names)
+
+
+def stock_list_page(start: int):
+	"""The stock way: the same page, then each customer's balance and limit asked one customer at a time."""
+	names = frappe.get_list(
+		"Customer", fields=["name"], order_by="modified desc", start=start, page_length=20, pluck="name"
+	)
+	frappe.db.count("Customer")
+	page = {}
+	for name in names:
+		owed = frappe.get_all(
+			"Customer Ledger Entry", filters={"customer": name}, fields=["company", "currency", "amount"]
+		)
+		limits = get_effective_defaults([name])[name]["values"]["credit_limits"]
+		page[name] = (sum(r.amount for r in owed), limits)
+	return page
+
+
+def run_list(count: int, repeat: int) -> None:
+	make_list_customers(count)
+	frappe.db.commit()
+	total = frappe.db.count("Customer")
+	print(f"the customer list: {total} customers, pages of 20 with Outstanding and Credit Available")
+	for start in (0, count // 2):
+		ours, page = timed(
+			f"crm_app page at row {start} (rows, count, one aggregate for the columns)",
+			lambda start=start: list_page(start),
+			repeat,
+		)
+		stock, _ = timed(
+			f"stock page at row {start} (one balance query per customer)",
+			lambda start=start: stock_list_page(start),
+			repeat,
+		)
+		assert len(page) == 20
+		print(
+			f"  ratio stock / crm_app: {stock / ours:.1f}x; crm_app {ours * 1000:.0f} ms (target under 300 ms)"
+		)
+
+
+def cleanup_list() -> None:
+	frappe.db.rollback()
+	frappe.db.sql(f"delete from `tabCustomer Ledger Entry` where customer like '{LIST_PREFIX}%%'")
+	frappe.db.sql(f"delete from `tabCustomer` where name like '{LIST_PREFIX}%%'")
+	frappe.db.sql("delete from `tabCustomer Credit Limit` where parent = %s", LIST_GROUP)
+	if frappe.db.exists("Customer Group", LIST_GROUP):
+		frappe.delete_doc("Customer Group", LIST_GROUP, force=True)
+	frappe.db.commit()
+
+
 def cleanup():
 	frappe.db.rollback()
 	for doctype, field in (
@@ -316,6 +415,7 @@ def main():
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	parser.add_argument("--invoices", type=int, default=SIZES["invoices"])
 	parser.add_argument("--repeat", type=int, default=7)
+	parser.add_argument("--list-customers", type=int, default=100_000, help="0: skip the customer list")
 	args = parser.parse_args()
 	sizes = {**SIZES, "invoices": args.invoices, "payments": args.invoices // 2}
 
