@@ -440,7 +440,11 @@ def main():
 		print(
 			f"  ratio stock / crm_app: {stock / ours:.1f}x; crm_app {ours * 1000:.0f} ms (target under 150 ms)"
 		)
+		if args.list_customers:
+			cleanup_list()
+			run_list(args.list_customers, args.repeat)
 	finally:
+		cleanup_list()
 		cleanup()
 		frappe.destroy()
 
