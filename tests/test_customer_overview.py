@@ -300,9 +300,9 @@ def test_the_statement_button_emails_the_statement_and_the_history_shows_it(data
 	invoice(data.customer, data.company, data.item, rate=100, posting_date=ago(3))
 	period = (add_days(nowdate(), -60), nowdate())
 	with pytest.raises(MailingError):  # nobody to send it to
-		send_statement(data.customer, data.company, *period)
+		send_statement(data.customer, *period, company=data.company)
 	frappe.db.set_value("Customer", data.customer, "email_id", "accounts@crm-app.test")
-	sent = send_statement(data.customer, data.company, *period)
+	sent = send_statement(data.customer, *period)  # the company of its latest movement
 	communication = frappe.get_doc("Communication", sent["communication"])
 	assert (communication.reference_name, communication.recipients) == (
 		data.customer,

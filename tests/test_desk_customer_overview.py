@@ -105,3 +105,35 @@ def test_the_overview_tabs_in_french_and_the_activity_filter(new_desk_page, serv
 	finally:
 		remove_user(user)
 		frappe.db.commit()
+
+
+def test_the_statement_button_sends_the_statement_in_one_click(desk_page, server_url, late):
+	from tests.test_mailings import make_outgoing_account
+
+	before = frappe.db.get_value("Email Account", {"default_outgoing": 1}, "name")
+	frappe.db.set_value("Email Account", {"default_outgoing": 1}, "default_outgoing", 0)
+	account = make_outgoing_account()
+	frappe.db.set_value("Customer", late.customer, "email_id", "accounts@crm-app.test")
+	frappe.db.commit()
+	try:
+		desk_page.goto(f"{server_url}{DESK}/customer/{late.customer}")
+		wait_form(desk_page, "Customer")
+		desk_page.locator(".inner-group-button button:has-text('Statement of Account')").click()
+		desk_page.locator(".inner-group-button .dropdown-item:has-text('Send Statement')").click()
+		desk_page.locator(".alert:has-text('Statement of account sent to accounts@crm-app.test')").wait_for(
+			timeout=30_000
+		)
+		sent = frappe.get_all(
+			"Communication", {"reference_doctype": "Customer", "reference_name": late.customer}, pluck="name"
+		)
+		assert len(sent) == 1
+		assert errors_of(desk_page) == []
+	finally:
+		for name in frappe.get_all("Communication", {"reference_name": late.customer}, pluck="name"):
+			frappe.db.delete("Email Queue", {"communication": name})
+			frappe.db.delete("File", {"attached_to_name": name})
+			frappe.delete_doc("Communication", name, force=True, ignore_permissions=True)
+		frappe.delete_doc("Email Account", account, force=True, ignore_permissions=True)
+		if before:
+			frappe.db.set_value("Email Account", before, "default_outgoing", 1)
+		frappe.db.commit()

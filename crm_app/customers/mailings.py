@@ -284,9 +284,12 @@ def send(name: str, progress=None, commit: bool = True) -> dict:
 	return {"sent": sent, "skipped": skipped}
 
 
-def send_statement(customer: str, company: str, from_date, to_date) -> dict:
+def send_statement(customer: str, company: str | None, from_date, to_date) -> dict:
 	"""The one-click statement of the customer's form: the statement of account of the period, emailed at
-	once to the customer's primary contact (as a mailing's statement is), tagged as a statement."""
+	once to the customer's primary contact (as a mailing's statement is), tagged as a statement. Without a
+	company, the one of the customer's latest ledger row (else the user's default company)."""
+	check_outgoing_account()
+	company = company or statement_company(customer)
 	contact = next(iter(primary_contacts([customer])), None)
 	if not contact:
 		frappe.throw(
@@ -307,6 +310,15 @@ def send_statement(customer: str, company: str, from_date, to_date) -> dict:
 
 	add_tag(STATEMENT, "Communication", name)
 	return {"communication": name, "email_id": contact.email_id}
+
+
+def statement_company(customer: str) -> str | None:
+	latest = frappe.db.sql(
+		"""select company from `tabCustomer Ledger Entry` where customer = %s
+		order by posting_date desc, creation desc limit 1""",
+		customer,
+	)
+	return latest[0][0] if latest else frappe.defaults.get_user_default("Company")
 
 
 def enqueue_send(name: str) -> str:

@@ -64,7 +64,6 @@ crm_app.send_statement = (frm) => {
 			method: `${MAILINGS}.send_statement`,
 			args: {
 				customer: frm.doc.name,
-				company: frappe.defaults.get_user_default("Company"),
 				from_date: frappe.datetime.year_start(),
 				to_date: frappe.datetime.get_today(),
 			},
@@ -72,6 +71,5 @@ crm_app.send_statement = (frm) => {
 		})
 		.then(({ message }) => {
 			frappe.show_alert({ message: __("Statement of account sent to {0}", [message.email_id]), indicator: "green" });
-			frm.reload_doc();
 		});
 };
