@@ -18,4 +18,8 @@ def boot_session(bootinfo) -> None:
 	"""What the app's desk screens need from the start (hooks.boot_session)."""
 	from crm_app.receivables.statistics import default_fiscal_year
 
-	bootinfo.crm_app = {"default_fiscal_year": default_fiscal_year()}
+	bootinfo.crm_app = {
+		"default_fiscal_year": default_fiscal_year(),
+		# the new documents that show their customer's overdue or frozen banner (customer_status.js)
+		"customer_banner_doctypes": frappe.get_hooks("customer_banner_doctypes"),
+	}

@@ -144,9 +144,19 @@ crm_events = {
 	"tree_nodes_moved": ["crm_app.sales_targets.actuals.on_tree_nodes_moved"],
 }
 
-# The customer's 360 view (issue 21, CONTRACT_21 §1): each domain registers its blocks, a list Frappe
-# concatenates across apps; each block(customers) -> dict | None
+# The customer's 360 view (issue 21, crm_app.customers.overview composes it): each domain lists its blocks
+# (block(customers) -> dict | None, one aggregate query each) and its activity history sources; other
+# domains (selling, projects) add theirs here
 customer_overview_blocks = [
+	"crm_app.receivables.overview.credit_block",
+	"crm_app.receivables.overview.ageing_block",
+	"crm_app.receivables.overview.national_account_block",
+	"crm_app.customers.overview.segments_block",
+	"crm_app.customers.overview.todos_block",
+	"crm_app.customers.overview.contacts_block",
+	"crm_app.receivables.overview.invoices_block",
+	"crm_app.receivables.overview.payments_block",
+	"crm_app.customers.overview.files_block",
 	# projects
 	"crm_app.projects.overview.projects_block",
 	"crm_app.projects.overview.tasks_block",
@@ -154,3 +164,13 @@ customer_overview_blocks = [
 	"crm_app.selling.overview.orders_block",
 	"crm_app.selling.overview.quotations_block",
 ]
+customer_activity_sources = [
+	"crm_app.receivables.overview.invoices_activity",
+	"crm_app.receivables.overview.payments_activity",
+	"crm_app.customers.activity.communications_source",
+	"crm_app.customers.activity.versions_source",
+	"crm_app.customers.activity.comments_source",
+]
+# the new documents that show their customer's overdue or frozen banner (any doctype with a `customer`
+# field)
+customer_banner_doctypes = ["Sales Invoice", "Quotation", "Sales Order"]

@@ -172,6 +172,11 @@ def test_a_group_change_refuses_customers_the_user_may_not_change(world, server_
 	assert frappe.db.get_value("Customer Group", world.tops[1], "default_price_list") == before
 
 
+def todo_counts(overview: dict) -> dict:
+	(todos,) = [b for tab in overview["tabs"] for b in tab["blocks"] if b["key"] == "todos"]
+	return {f["label"]: f["count"] for f in todos["figures"]}
+
+
 def test_the_overview_shows_the_users_tasks_not_other_users(world, server_url):
 	customer = world.customers[0]
 	own = frappe.get_doc(
@@ -201,12 +206,10 @@ def test_the_overview_shows_the_users_tasks_not_other_users(world, server_url):
 			"crm_app.api.receivables.get_customer_overview",
 			customer=customer,
 		)
-		seen = {todo["name"] for tasks in overview["tasks"].values() for todo in tasks}
-		assert own.name in seen
-		assert other.name not in seen
-		# the Administrator, who may read every task, sees the other one
-		every = frappe.get_attr("crm_app.receivables.overview.customer_overview")(customer)["tasks"]
-		assert other.name in {todo["name"] for tasks in every.values() for todo in tasks}
+		# both are undated (to do): the user counts their own task only
+		assert todo_counts(overview) == {"Overdue": 0, "To Do": 1, "Upcoming": 0}
+		# the Administrator, who may read every task, counts the other one too
+		assert todo_counts(frappe.get_attr("crm_app.customers.overview.compose")(customer))["To Do"] == 2
 	finally:
 		for name in (own.name, other.name):
 			frappe.delete_doc("ToDo", name, force=True, ignore_permissions=True)
@@ -316,4 +319,43 @@ def test_a_user_limited_to_a_company_is_refused_another_companys_figures(world, 
 	finally:
 		frappe.db.delete("User Permission", {"user": world.users["manager"], "allow": "Company"})
 		purge_masters(companies=[other])
+		frappe.db.commit()
+
+
+def test_a_scoped_users_overview_counts_only_its_customers(world, server_url):
+	"""A national account with a branch in each region: the user limited to the first region sees the
+	head office's and that branch's invoices in the overview and its history, not the other branch's."""
+	in_town, out_town = (frappe.db.get_value("Customer", c, "territory") for c in world.customers)
+	group = frappe.db.get_value("Customer", world.customers[0], "customer_group")
+	item = make_item()
+	head = make_customer(group, territory=in_town, is_group=1).name
+	inside = make_customer(group, territory=in_town, parent_customer=head).name
+	outside = make_customer(group, territory=out_town, parent_customer=head).name
+	invoices = [
+		invoice(customer, world.company, item, rate=rate).name
+		for customer, rate in ((head, 100), (inside, 20), (outside, 3))
+	]
+	frappe.db.commit()
+	try:
+		session = world.sessions["territory"]
+		overview = call(session, server_url, "crm_app.api.receivables.get_customer_overview", customer=head)
+		assert overview["customers"] == [head, inside]
+		blocks = {b["key"]: b for tab in overview["tabs"] for b in tab["blocks"]}
+		counted = [(f["count"], f["amount"]) for f in blocks["sales_invoices"]["figures"] if f["count"]]
+		assert counted == [(2, 120)]
+		history = call(session, server_url, "crm_app.api.receivables.get_customer_activity", customer=head)
+		assert {e["name"] for e in history["entries"] if e["kind"] == "invoice"} == set(invoices[:2])
+		# the Administrator reads the three
+		everything = frappe.get_attr("crm_app.customers.overview.compose")(head)
+		assert everything["customers"] == [head, inside, outside]
+		# the other branch alone is refused
+		response = session.get(
+			f"{server_url}/api/method/crm_app.api.receivables.get_customer_overview",
+			params={"customer": outside},
+		)
+		assert response.status_code == 403, response.text[:300]
+	finally:
+		frappe.db.rollback()
+		purge("Sales Invoice", invoices)
+		purge_masters([outside, inside, head], [], [item], [])
 		frappe.db.commit()

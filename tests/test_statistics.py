@@ -21,8 +21,8 @@ import frappe
 import pytest
 from frappe.utils.nestedset import get_root_of
 
+from crm_app.customers.overview import compose
 from crm_app.receivables.ledger import balance
-from crm_app.receivables.overview import customer_overview
 from crm_app.receivables.statistics import customer_statistics, group_statistics, group_trends
 from tests.fixtures import make_company, make_customer
 from tests.receivables import (
@@ -137,15 +137,12 @@ def test_balances_and_the_overview(dataset):
 	# A: 1200 - 120 + 500 - 1000 - 80 + 60 - 100; B: 360 - 360 + 360 + 15 - 25
 	assert balance([dataset.a], dataset.company, "EUR") == 460
 	assert balance([dataset.b], dataset.company, "EUR") == 350
-	overview = customer_overview(dataset.b)
-	assert overview["invoices"]["authorised"] == {"count": 1, "amount": 360}
+	blocks = {b["key"]: b for tab in compose(dataset.b)["tabs"] for b in tab["blocks"]}
+	invoices = {f["state"]: (f["count"], f["amount"]) for f in blocks["sales_invoices"]["figures"]}
 	# due 2026-01-20 and unpaid since its cheque bounced
-	assert overview["invoices"]["overdue"]["count"] == 1
-	assert overview["outstanding"] == [{"company": dataset.company, "currency": "EUR", "amount": 350}]
-	assert overview["last_payment"].paid_amount == 360
-	assert overview["average_days_to_pay"] is None  # its one payment bounced
-	linked = {row["doctype"]: row["count"] for row in overview["linked"]}
-	assert (linked["Sales Invoice"], linked["Payment Entry"], linked["Customer Adjustment"]) == (1, 2, 2)
+	assert invoices == {"authorised": (0, 0), "pending": (0, 0), "overdue": (1, 360), "paid": (0, 0)}
+	# its one receipt (the returned cheque is not a payment received)
+	assert [(f["count"], f["amount"]) for f in blocks["payments"]["figures"]] == [(1, 360)]
 
 
 def test_the_trend_report_compares_child_groups_period_by_period(dataset):

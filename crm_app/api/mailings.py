@@ -77,6 +77,19 @@ def statement_pdf(customer: str, company: str, from_date: str, to_date: str):
 	)
 
 
+@frappe.whitelist(methods=["POST"])
+@strict_arguments
+def send_statement(customer: str, from_date: str, to_date: str, company: str | None = None) -> dict:
+	"""The customer's statement of account of the period, emailed now to its primary contact (in the
+	company given, else the one of its latest movement)."""
+	permitted_doc("Customer", customer, "email")
+	if company:
+		ensure_exists("Company", company)
+	from_date, to_date = parse_date(from_date, _("From Date")), parse_date(to_date, _("To Date"))
+	require_permission("Customer Ledger Entry", "read")
+	return mailings.send_statement(customer, company, from_date, to_date)
+
+
 @frappe.whitelist()
 @strict_arguments
 def export_contacts(customer_segment: str | None = None, customer_group: str | None = None):

@@ -4,11 +4,12 @@ import frappe
 from frappe import _
 
 from crm_app.access import check_scope, require_permission
-from crm_app.arguments import strict_arguments
+from crm_app.arguments import InvalidArgumentError, name_list, readable_customers, strict_arguments
+from crm_app.customers import activity, overview
 from crm_app.input_checks import ensure_exists
 from crm_app.receivables import invoicing, statistics
 from crm_app.receivables.ledger import rebuild_summary
-from crm_app.receivables.overview import customer_overview
+from crm_app.receivables.overview import customer_list_balances, customer_status
 
 
 @frappe.whitelist()
@@ -67,8 +68,28 @@ def make_payment_entry(source_name: str):
 @frappe.whitelist()
 @strict_arguments
 def get_customer_overview(customer: str) -> dict:
-	frappe.get_doc("Customer", customer).check_permission("read")
-	return customer_overview(customer)
+	"""The customer's 360 view: every registered block (hooks.py `customer_overview_blocks`) by tab, over
+	the customer or, for a head office, its national account (what the user may read)."""
+	return overview.compose(customer)
+
+
+@frappe.whitelist()
+@strict_arguments
+def get_customer_activity(
+	customer: str, kinds: list[str] | str | None = None, start: int = 0, page_length: int = 20
+) -> dict:
+	"""A page of the customer's activity history, newest first, of the kinds asked (all by default)."""
+	kinds = name_list(kinds, "kinds") if kinds else None
+	return activity.customer_activity(customer, kinds, start, page_length)
+
+
+@frappe.whitelist()
+@strict_arguments
+def get_customer_banner(customer: str) -> dict:
+	"""Whether the customer is frozen (and why), disabled, or has overdue invoices (per currency, what the
+	user may read): the banner of its form and of every new document for it (hooks.py
+	`customer_banner_doctypes`)."""
+	return customer_status(customer)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -92,3 +113,13 @@ def run_rebuild() -> int:
 def get_default_fiscal_year() -> str | None:
 	"""The fiscal year containing today, else the latest."""
 	return statistics.default_fiscal_year()
+
+
+@frappe.whitelist()
+@strict_arguments
+def get_customer_list_balances(customers: str | list[str]) -> dict:
+	"""The customer list's Outstanding and Credit Available columns for the customers of one page."""
+	names = readable_customers(customers)
+	if len(names) > 500:
+		frappe.throw(_("At most {0} customers at a time").format(500), InvalidArgumentError)
+	return customer_list_balances(names)

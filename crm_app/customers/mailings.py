@@ -212,9 +212,10 @@ def check_outgoing_account() -> None:
 		)
 
 
-def queue_email(customer: str, email_id: str, email: dict) -> str:
-	"""One email to one customer's contact: a Communication on the customer (its timeline), sent through
-	the email queue with its attachments (kept as private files of the Communication)."""
+def queue_email(customer: str, email_id: str, email: dict, mailing: str | None = None) -> str:
+	"""One email to one customer's contact: a Communication on the customer (its timeline), linked to the
+	mailing that sent it (the activity history tells statements and reminders by it), sent through the
+	email queue with its attachments (kept as private files of the Communication)."""
 	from frappe.core.doctype.communication.email import make
 
 	name = make(
@@ -238,6 +239,9 @@ def queue_email(customer: str, email_id: str, email: dict) -> str:
 			}
 		).insert(ignore_permissions=True)
 	communication = frappe.get_doc("Communication", name)
+	if mailing:
+		communication.add_link(MAILING, mailing)
+		communication.save(ignore_permissions=True)
 	if email["attachments"]:
 		communication.db_set("has_attachment", 1)
 	communication.send_email()
@@ -257,7 +261,7 @@ def send(name: str, progress=None, commit: bool = True) -> dict:
 			if email is None:
 				skipped += 1
 			else:
-				queue_email(row.customer, row.email_id, email)
+				queue_email(row.customer, row.email_id, email, mailing.name)
 				row.db_set("last_sent_on", now())
 				sent += 1
 			if commit and index % BATCH == 0:
@@ -278,6 +282,43 @@ def send(name: str, progress=None, commit: bool = True) -> dict:
 	if commit:
 		frappe.db.commit()
 	return {"sent": sent, "skipped": skipped}
+
+
+def send_statement(customer: str, company: str | None, from_date, to_date) -> dict:
+	"""The one-click statement of the customer's form: the statement of account of the period, emailed at
+	once to the customer's primary contact (as a mailing's statement is), tagged as a statement. Without a
+	company, the one of the customer's latest ledger row (else the user's default company)."""
+	check_outgoing_account()
+	company = company or statement_company(customer)
+	contact = next(iter(primary_contacts([customer])), None)
+	if not contact:
+		frappe.throw(
+			_("Customer {0} has no email address: give its primary contact one").format(customer),
+			MailingError,
+		)
+	statement_mailing = frappe._dict(
+		mailing_type=STATEMENT, company=company, from_date=from_date, to_date=to_date, subject="", message=""
+	)
+	email = render(statement_mailing, customer, contact.contact)
+	if email is None:
+		frappe.throw(
+			_("Customer {0} has no balance and no movement in {1} over the period").format(customer, company),
+			MailingError,
+		)
+	name = queue_email(customer, contact.email_id, email)
+	from frappe.desk.doctype.tag.tag import add_tag
+
+	add_tag(STATEMENT, "Communication", name)
+	return {"communication": name, "email_id": contact.email_id}
+
+
+def statement_company(customer: str) -> str | None:
+	latest = frappe.db.sql(
+		"""select company from `tabCustomer Ledger Entry` where customer = %s
+		order by posting_date desc, creation desc limit 1""",
+		customer,
+	)
+	return latest[0][0] if latest else frappe.defaults.get_user_default("Company")
 
 
 def enqueue_send(name: str) -> str:

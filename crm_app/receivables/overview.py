@@ -1,139 +1,434 @@
-"""The customer's 360 view (seed 004): invoices, balance, payments, tasks, attachments, linked records."""
+"""The receivables' blocks of the customer's overview (hooks.py `customer_overview_blocks`): sales invoices
+authorised / pending / overdue, payments, credit used against the limit in force, ageing and a national
+account's totals. Each block is one aggregate query over the rows the user may read."""
 
 import frappe
-from frappe.utils import flt, getdate, nowdate
+from frappe import _
+from frappe.utils import add_days, flt, nowdate
 
-from crm_app.currency import company_currency
-from crm_app.receivables.ledger import aggregate_ledger
+from crm_app.access import require_read
+from crm_app.customers.activity import entry as activity_entry
+from crm_app.customers.defaults import get_effective_defaults
+from crm_app.customers.national_accounts import covering_head_office
+from crm_app.customers.overview import customer_filter, figure
+from crm_app.overdue import overdue_invoices_condition
+from crm_app.permissions import permitted_where
+from crm_app.receivables.rules import limit_source_label
+
+INVOICE = "`tabSales Invoice`"
+# the default ageing bucket edges (days past due), a company's own on its form (Company.ageing_range_*)
+DEFAULT_AGEING_RANGES = (30, 60, 90)
 
 
-def invoice_figures(customer: str, today: str) -> dict:
-	"""The count and amount of the customer's authorised (submitted), pending (draft) and overdue
-	(submitted, unpaid, past due) invoices the user may read: one get_list (permissions, user permissions)
-	for the three, summed here (newer Frappe refuses SQL functions in get_list's fields)."""
-	figures = {kind: {"count": 0, "amount": 0.0} for kind in ("authorised", "pending", "overdue")}
+class InvalidAgeingRangesError(frappe.ValidationError):
+	pass
+
+
+def check_ageing_ranges(company) -> None:
+	"""A company's bucket edges: whole days, each above the one before (0 means the default)."""
+	ranges = [int(company.get(f"ageing_range_{i}") or 0) for i in (1, 2, 3)]
+	for index, value in enumerate(ranges):
+		if not value:
+			ranges[index] = value = DEFAULT_AGEING_RANGES[index]
+			company.set(f"ageing_range_{index + 1}", value)
+	if not (0 < ranges[0] < ranges[1] < ranges[2]):
+		frappe.throw(
+			_("The ageing ranges of company {0} must grow: {1}").format(
+				company.name or company.get("company_name"), " < ".join(str(r) for r in ranges)
+			),
+			InvalidAgeingRangesError,
+		)
+
+
+def _invoice_route(customers, **filters) -> list:
+	return ["List", "Sales Invoice", {"customer": customer_filter(customers), "is_return": 0, **filters}]
+
+
+def invoices_block(customers: list[str]) -> dict | None:
+	"""Sales invoices, per currency: pending (drafts), authorised (submitted, unpaid, not yet due), overdue
+	(unpaid past due, the one definition of crm_app.overdue) and paid; count and amount."""
 	if not frappe.has_permission("Sales Invoice", "read"):
-		return figures
-	invoices = frappe.get_list(
-		"Sales Invoice",
-		filters={"customer": customer, "is_return": 0, "docstatus": ("<", 2)},
-		fields=["docstatus", "grand_total", "outstanding_amount", "due_date"],
-		limit_page_length=0,
-	)
-	for invoice in invoices:
-		kinds = ["pending"] if invoice.docstatus == 0 else ["authorised"]
-		if (
-			invoice.docstatus == 1
-			and flt(invoice.outstanding_amount) > 0
-			and invoice.due_date
-			and getdate(invoice.due_date) < getdate(today)
-		):
-			kinds.append("overdue")
-		for kind in kinds:
-			figures[kind]["count"] += 1
-			figures[kind]["amount"] += flt(invoice.grand_total)
-	for values in figures.values():
-		values["amount"] = flt(values["amount"], 9)
-	return figures
-
-
-def _readable_count(doctype: str, filters: dict) -> int | None:
-	"""How many of these records the user may read; None when the user may read none of that doctype
-	(the overview then leaves the line out rather than show a count it would not let the user open)."""
-	if not frappe.has_permission(doctype, "read"):
 		return None
-	# distinct: a contact linked twice to the customer counts once
-	return len(set(frappe.get_list(doctype, filters=filters, pluck="name", limit_page_length=0)))
-
-
-def customer_overview(customer: str) -> dict:
-	today = nowdate()
-	invoices = invoice_figures(customer, today)
-	outstanding = frappe.db.sql(
-		"""select company, currency, sum(amount) as amount from `tabCustomer Ledger Entry`
-		where customer = %s group by company, currency having sum(amount) != 0""",
-		customer,
+	rows = frappe.db.sql(
+		f"""select currency,
+			case when docstatus = 0 then 'pending'
+				when {overdue_invoices_condition(INVOICE)} then 'overdue'
+				when outstanding_amount > 0 then 'authorised' else 'paid' end as state,
+			count(*) as count, sum(grand_total) as amount, sum(outstanding_amount) as outstanding
+		from {INVOICE}
+		where {permitted_where("Sales Invoice", ["customer in %(customers)s", "is_return = 0", "docstatus < 2"])}
+		group by currency, state order by currency""",
+		{"customers": tuple(customers)},
 		as_dict=True,
 	)
-	last_payment = frappe.has_permission("Payment Entry", "read") and frappe.get_list(
-		"Payment Entry",
-		filters={"party": customer, "docstatus": 1, "payment_type": "Receive"},
-		fields=["name", "posting_date", "paid_amount", "currency"],
-		order_by="posting_date desc, creation desc",
-		limit=1,
-	)
-	paid = [
-		r
-		for r in aggregate_ledger("where l.customer = %(customer)s", {"customer": customer})
-		if r.movement_type == "Invoice Paid"
-	]
-	paid_count, paid_days = sum(int(r.entries) for r in paid), sum(int(r.days_to_pay) for r in paid)
-	# the user's own tasks and those they assigned (Frappe's ToDo rule), not everyone's
-	todos = frappe.get_list(
-		"ToDo",
-		filters={"reference_type": "Customer", "reference_name": customer, "status": "Open"},
-		fields=["name", "description", "date", "allocated_to"],
-		order_by="date",
-	)
-	tasks = {"overdue": [], "to_do": [], "upcoming": []}
-	for todo in todos:
-		if todo.date and getdate(todo.date) < getdate(today):
-			tasks["overdue"].append(todo)
-		elif todo.date and getdate(todo.date) > getdate(today):
-			tasks["upcoming"].append(todo)
-		else:
-			tasks["to_do"].append(todo)
-	return {
-		"customer": customer,
-		"currency": overview_currency(customer),
-		"invoices": invoices,
-		"outstanding": outstanding,
-		"last_payment": last_payment[0] if last_payment else None,
-		"average_days_to_pay": flt(paid_days / paid_count, 1) if paid_count else None,
-		"tasks": tasks,
-		# another user's private files are not counted (Frappe's File rule)
-		"attachments": _readable_count(
-			"File", {"attached_to_doctype": "Customer", "attached_to_name": customer}
-		)
-		or 0,
-		"linked": linked_counts(customer),
+	today = nowdate()
+	states = {
+		"authorised": (
+			_("Authorised"),
+			{"docstatus": 1, "outstanding_amount": [">", 0], "due_date": [">=", today]},
+		),
+		"pending": (_("Pending"), {"docstatus": 0}),
+		"overdue": (_("Overdue"), {"docstatus": 1, "outstanding_amount": [">", 0], "due_date": ["<", today]}),
+		"paid": (_("Paid"), {"docstatus": 1, "outstanding_amount": ["<=", 0]}),
 	}
-
-
-def overview_currency(customer: str) -> str | None:
-	"""The currency of the invoice figures: the one the customer's invoices share, else the customer's
-	billing currency, else the company's."""
-	currencies = frappe.get_all(
-		"Sales Invoice", filters={"customer": customer}, pluck="currency", distinct=True, limit=2
-	)
-	if len(currencies) == 1:
-		return currencies[0]
-	return frappe.db.get_value("Customer", customer, "default_currency") or company_currency()
-
-
-def linked_counts(customer: str) -> list[dict]:
-	"""Each kind of linked record with its count and the filtered list it opens."""
-
-	lead = frappe.db.get_value("Customer", customer, "lead_name")
-	linked = {
-		"Sales Invoice": {"customer": customer},
-		"Payment Entry": {"party_type": "Customer", "party": customer},
-		"Customer Adjustment": {"customer": customer},
-		"Contact": {"link_doctype": "Customer", "link_name": customer},
-		"Address": {"link_doctype": "Customer", "link_name": customer},
-		"Lead": {"name": lead},
-	}
-	counts = []
-	for doctype, filters in linked.items():
-		# a contact or address links to the customer through its "links" table (Dynamic Link)
-		query = (
-			[["Dynamic Link", "link_doctype", "=", "Customer"], ["Dynamic Link", "link_name", "=", customer]]
-			if doctype in ("Contact", "Address")
-			else filters
-		)
-		count = 0 if doctype == "Lead" and not lead else _readable_count(doctype, query)
-		if count is not None:
-			counts.append(
-				{"doctype": doctype, "count": count, "filters": filters if lead or doctype != "Lead" else {}}
+	by_key = {(row.currency, row.state): row for row in rows}
+	figures = []
+	for currency in sorted({row.currency for row in rows}):
+		for state, (label, filters) in states.items():
+			row = by_key.get((currency, state)) or frappe._dict(count=0, amount=0, outstanding=0)
+			figures.append(
+				figure(
+					label,
+					count=row.count,
+					amount=flt(row.amount),
+					currency=currency,
+					outstanding=flt(row.outstanding),
+					state=state,
+					route=_invoice_route(customers, currency=currency, **filters),
+				)
 			)
-	return counts
+	return {
+		"key": "sales_invoices",
+		"tab": "orders",
+		"title": _("Sales Invoices"),
+		"order": 30,
+		"figures": figures,
+	}
+
+
+def payments_block(customers: list[str]) -> dict | None:
+	"""Payments received, per currency: count, amount and the last one's date."""
+	if not frappe.has_permission("Payment Entry", "read"):
+		return None
+	rows = frappe.db.sql(
+		f"""select currency, count(*) as count, sum(paid_amount) as amount, max(posting_date) as last_date
+		from `tabPayment Entry`
+		where {permitted_where("Payment Entry", ["party_type = 'Customer'", "party in %(customers)s", "docstatus = 1", "payment_type = 'Receive'"])}
+		group by currency order by currency""",
+		{"customers": tuple(customers)},
+		as_dict=True,
+	)
+	return {
+		"key": "payments",
+		"tab": "orders",
+		"title": _("Payments"),
+		"order": 40,
+		"figures": [
+			figure(
+				_("Received"),
+				count=row.count,
+				amount=flt(row.amount),
+				currency=row.currency,
+				last_date=str(row.last_date),
+				route=[
+					"List",
+					"Payment Entry",
+					{
+						"party_type": "Customer",
+						"party": customer_filter(customers),
+						"docstatus": 1,
+						"payment_type": "Receive",
+						"currency": row.currency,
+					},
+				],
+			)
+			for row in rows
+		],
+	}
+
+
+def credit_block(customers: list[str]) -> dict | None:
+	"""Per limit in force (company and currency): credit used (the ledger's balance, over the national
+	account when the head office's limit covers its branches), the limit, what is left, and where the limit
+	comes from (the customer, its group, an ancestor group, the company)."""
+	if not frappe.has_permission("Customer Ledger Entry", "read"):
+		return None
+	customer = customers[0]
+	head_office = covering_head_office(customer)
+	subject = head_office or customer
+	members = customers if head_office == customer else [customer]
+	limits = get_effective_defaults([subject])[subject]["values"]["credit_limits"]
+	limits = [row for row in limits if flt(row["credit_limit"])]
+	used = {}
+	if limits:
+		used = {
+			(company, currency): flt(amount)
+			for company, currency, amount in frappe.db.sql(
+				f"""select company, currency, sum(amount) from `tabCustomer Ledger Entry`
+				where {permitted_where("Customer Ledger Entry", ["customer in %(customers)s"])}
+				group by company, currency""",
+				{"customers": tuple(members)},
+			)
+		}
+	figures = []
+	for row in limits:
+		spent = used.get((row["company"], row["currency"]), 0.0)
+		source = (
+			_("national account of {0}").format(head_office)
+			if head_office and head_office != customer
+			else limit_source_label(row)
+		)
+		common = {"currency": row["currency"], "company": row["company"], "source": source}
+		ledger = [
+			"List",
+			"Customer Ledger Entry",
+			{"customer": customer_filter(members), "company": row["company"], "currency": row["currency"]},
+		]
+		figures += [
+			figure(_("Credit Used"), amount=spent, route=ledger, **common),
+			figure(
+				_("Credit Limit"),
+				amount=flt(row["credit_limit"]),
+				route=["Form", "Customer", subject],
+				**common,
+			),
+			figure(_("Credit Available"), amount=flt(row["credit_limit"]) - spent, route=ledger, **common),
+		]
+	return {"key": "credit", "tab": "overview", "title": _("Credit"), "order": 10, "figures": figures}
+
+
+def ageing_buckets(company_ranges: tuple[int, int, int]) -> list[tuple[str, int | None, int | None]]:
+	"""(label, first day, last day) past due of each bucket: not yet due, then the company's edges."""
+	first, second, third = company_ranges
+	return [
+		(_("Not Due"), None, 0),
+		(f"1-{first}", 1, first),
+		(f"{first + 1}-{second}", first + 1, second),
+		(f"{second + 1}-{third}", second + 1, third),
+		(f"{third}+", third + 1, None),
+	]
+
+
+def ageing_block(customers: list[str]) -> dict | None:
+	"""Unpaid submitted invoices by days past due, per company and currency, in the company's buckets
+	(Company.ageing_range_1..3, by default 30, 60, 90); each bucket opens the invoices it counts."""
+	if not frappe.has_permission("Sales Invoice", "read"):
+		return None
+	d1, d2, d3 = DEFAULT_AGEING_RANGES
+	rows = frappe.db.sql(
+		f"""select {INVOICE}.company, {INVOICE}.currency,
+			ifnull(nullif(c.ageing_range_1, 0), {d1}) as r1, ifnull(nullif(c.ageing_range_2, 0), {d2}) as r2,
+			ifnull(nullif(c.ageing_range_3, 0), {d3}) as r3,
+			case when datediff(curdate(), {INVOICE}.due_date) <= 0 then 0
+				when datediff(curdate(), {INVOICE}.due_date) <= ifnull(nullif(c.ageing_range_1, 0), {
+			d1
+		}) then 1
+				when datediff(curdate(), {INVOICE}.due_date) <= ifnull(nullif(c.ageing_range_2, 0), {
+			d2
+		}) then 2
+				when datediff(curdate(), {INVOICE}.due_date) <= ifnull(nullif(c.ageing_range_3, 0), {
+			d3
+		}) then 3
+				else 4 end as bucket,
+			count(*) as count, sum({INVOICE}.outstanding_amount) as amount
+		from {INVOICE} left join `tabCompany` c on c.name = {INVOICE}.company
+		where {
+			permitted_where(
+				"Sales Invoice",
+				[
+					f"{INVOICE}.customer in %(customers)s",
+					f"{INVOICE}.docstatus = 1",
+					f"{INVOICE}.is_return = 0",
+					f"{INVOICE}.outstanding_amount > 0",
+				],
+			)
+		}
+		group by {INVOICE}.company, {INVOICE}.currency, r1, r2, r3, bucket
+		order by {INVOICE}.company, {INVOICE}.currency, bucket""",
+		{"customers": tuple(customers)},
+		as_dict=True,
+	)
+	today = nowdate()
+	groups: dict[tuple, dict] = {}
+	for row in rows:
+		groups.setdefault((row.company, row.currency, (row.r1, row.r2, row.r3)), {})[row.bucket] = row
+	figures = []
+	for (company, currency, ranges), buckets in groups.items():
+		for index, (label, first, last) in enumerate(ageing_buckets(ranges)):
+			row = buckets.get(index) or frappe._dict(count=0, amount=0)
+			# past due by `first`..`last` days: due between today - last and today - first
+			if first is None:
+				due = [">=", today]
+			elif last is None:
+				due = ["<", add_days(today, -(first - 1))]
+			else:
+				due = ["between", [add_days(today, -last), add_days(today, -first)]]
+			figures.append(
+				figure(
+					label,
+					count=row.count,
+					amount=flt(row.amount),
+					currency=currency,
+					company=company,
+					bucket=index,
+					route=_invoice_route(
+						customers,
+						company=company,
+						currency=currency,
+						docstatus=1,
+						outstanding_amount=[">", 0],
+						due_date=due,
+					),
+				)
+			)
+	return {"key": "ageing", "tab": "overview", "title": _("Ageing"), "order": 20, "figures": figures}
+
+
+def national_account_block(customers: list[str]) -> dict | None:
+	"""A head office's totals over its branches the user may read: outstanding per company and currency,
+	with how many of them owe something. None for a customer that is not a head office."""
+	if len(customers) < 2 or not frappe.has_permission("Customer Ledger Entry", "read"):
+		return None
+	rows = frappe.db.sql(
+		f"""select company, currency, sum(amount) as amount, count(distinct customer) as count
+		from `tabCustomer Ledger Entry`
+		where {permitted_where("Customer Ledger Entry", ["customer in %(customers)s"])}
+		group by company, currency having sum(amount) != 0 order by company, currency""",
+		{"customers": tuple(customers)},
+		as_dict=True,
+	)
+	figures = [
+		figure(
+			_("Branches"),
+			count=len(customers) - 1,
+			route=["List", "Customer", {"parent_customer": customers[0]}],
+		)
+	]
+	figures += [
+		figure(
+			_("Outstanding ({0})").format(row.company),
+			count=row.count,
+			amount=flt(row.amount),
+			currency=row.currency,
+			company=row.company,
+			route=[
+				"List",
+				"Customer Ledger Entry",
+				{"customer": customer_filter(customers), "company": row.company, "currency": row.currency},
+			],
+		)
+		for row in rows
+	]
+	return {
+		"key": "national_account",
+		"tab": "overview",
+		"title": _("National Account"),
+		"order": 30,
+		"figures": figures,
+	}
+
+
+# the receivables' sources of the customer's activity history (hooks.py `customer_activity_sources`)
+
+
+def invoices_activity(customers: list[str], kinds: set[str], limit: int) -> list[dict] | None:
+	"""Sales invoices and credit notes, drafts included, by posting date."""
+	if "invoice" not in kinds:
+		return []
+	if not frappe.has_permission("Sales Invoice", "read"):
+		return None
+	rows = frappe.db.sql(
+		f"""select name, posting_date, creation, grand_total, currency, status, is_return, owner from {INVOICE}
+		where {permitted_where("Sales Invoice", ["customer in %(customers)s", "docstatus < 2"])}
+		order by posting_date desc, creation desc limit %(limit)s""",
+		{"customers": tuple(customers), "limit": limit},
+		as_dict=True,
+	)
+	return [
+		activity_entry(
+			"invoice",
+			row.posting_date,
+			"Sales Invoice",
+			row.name,
+			f"{_('Credit Note') if row.is_return else _('Sales Invoice')} {row.name} ({_(row.status)})",
+			user=row.owner,
+			amount=flt(row.grand_total),
+			currency=row.currency,
+		)
+		for row in rows
+	]
+
+
+def payments_activity(customers: list[str], kinds: set[str], limit: int) -> list[dict] | None:
+	"""Payments received and returned cheques, submitted, by posting date."""
+	if "payment" not in kinds:
+		return []
+	if not frappe.has_permission("Payment Entry", "read"):
+		return None
+	rows = frappe.db.sql(
+		f"""select name, posting_date, paid_amount, currency, payment_type, owner from `tabPayment Entry`
+		where {permitted_where("Payment Entry", ["party_type = 'Customer'", "party in %(customers)s", "docstatus = 1"])}
+		order by posting_date desc, creation desc limit %(limit)s""",
+		{"customers": tuple(customers), "limit": limit},
+		as_dict=True,
+	)
+	return [
+		activity_entry(
+			"payment",
+			row.posting_date,
+			"Payment Entry",
+			row.name,
+			f"{_(row.payment_type)} {row.name}",
+			user=row.owner,
+			amount=flt(row.paid_amount),
+			currency=row.currency,
+		)
+		for row in rows
+	]
+
+
+def customer_status(customer: str) -> dict:
+	"""Frozen (and why), disabled, and the overdue invoices per currency (those the user may read): what the
+	banner of the customer's form and of each new document for it says."""
+	require_read("Customer", customer)
+	status = frappe.db.get_value(
+		"Customer", customer, ["is_frozen", "freeze_reason", "disabled"], as_dict=True
+	)
+	status.overdue = []
+	if frappe.has_permission("Sales Invoice", "read"):
+		status.overdue = frappe.db.sql(
+			f"""select currency, count(*) as count, sum(outstanding_amount) as amount from {INVOICE}
+			where {permitted_where("Sales Invoice", ["customer = %(customer)s", overdue_invoices_condition(INVOICE)])}
+			group by currency order by currency""",
+			{"customer": customer},
+			as_dict=True,
+		)
+	return status
+
+
+def customer_list_balances(customers: list[str]) -> dict[str, list[dict]]:
+	"""The customer list's two columns for one page of customers: per company and currency, what each owes
+	(the ledger, one aggregate query for the page) and the credit left under its limit in force (None
+	without a limit). Customers the caller may not read are left out by the caller."""
+	if not customers or not frappe.has_permission("Customer Ledger Entry", "read"):
+		return {}
+	owed: dict[str, dict] = {}
+	for customer, company, currency, amount in frappe.db.sql(
+		f"""select customer, company, currency, sum(amount) from `tabCustomer Ledger Entry`
+		where {permitted_where("Customer Ledger Entry", ["customer in %(customers)s"])}
+		group by customer, company, currency""",
+		{"customers": tuple(customers)},
+	):
+		owed.setdefault(customer, {})[(company, currency)] = flt(amount)
+	limits = get_effective_defaults(customers)
+	balances = {}
+	for customer in customers:
+		rows = {
+			(row["company"], row["currency"]): flt(row["credit_limit"])
+			for row in limits[customer]["values"]["credit_limits"]
+			if flt(row["credit_limit"])
+		}
+		amounts = owed.get(customer, {})
+		balances[customer] = [
+			{
+				"company": company,
+				"currency": currency,
+				"outstanding": amounts.get((company, currency), 0.0),
+				"credit_available": rows[(company, currency)] - amounts.get((company, currency), 0.0)
+				if (company, currency) in rows
+				else None,
+			}
+			for company, currency in sorted(set(amounts) | set(rows))
+			if amounts.get((company, currency)) or (company, currency) in rows
+		]
+	return balances

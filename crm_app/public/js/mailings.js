@@ -57,3 +57,19 @@ crm_app.statement_of_account_dialog = (customer) => {
 	});
 	dialog.show();
 };
+
+crm_app.send_statement = (frm) => {
+	frappe
+		.call({
+			method: `${MAILINGS}.send_statement`,
+			args: {
+				customer: frm.doc.name,
+				from_date: frappe.datetime.year_start(),
+				to_date: frappe.datetime.get_today(),
+			},
+			freeze: true,
+		})
+		.then(({ message }) => {
+			frappe.show_alert({ message: __("Statement of account sent to {0}", [message.email_id]), indicator: "green" });
+		});
+};

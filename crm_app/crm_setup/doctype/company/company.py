@@ -5,6 +5,7 @@ import frappe
 from frappe.model.document import Document
 
 from crm_app.currency import country_currency, ensure_site_defaults, site_currency
+from crm_app.receivables.overview import check_ageing_ranges
 
 
 class Company(Document):
@@ -17,6 +18,9 @@ class Company(Document):
 		from frappe.types import DF
 
 		abbr: DF.Data | None
+		ageing_range_1: DF.Int
+		ageing_range_2: DF.Int
+		ageing_range_3: DF.Int
 		company_name: DF.Data
 		country: DF.Link | None
 		credit_limit: DF.Currency
@@ -30,6 +34,9 @@ class Company(Document):
 			self.abbr = unique_abbr(self.company_name)
 		if not self.default_currency:
 			self.default_currency = country_currency(self.country) or site_currency(self.country)
+
+	def validate(self):
+		check_ageing_ranges(self)
 
 	def on_update(self):
 		# the first company becomes the site's default, so that amounts show in its currency

@@ -31,7 +31,10 @@ frappe.ui.form.on("Customer", {
 		if (frm.doc.is_group) {
 			frm.add_custom_button(__("National Account"), () => show_national_account(frm));
 		}
-		frm.add_custom_button(__("Statement of Account"), () => crm_app.statement_of_account_dialog(frm.doc.name));
+		const statement = __("Statement of Account");
+		// one click: this year's statement emailed now to the customer's primary contact
+		frm.add_custom_button(__("Send Statement"), () => crm_app.send_statement(frm), statement);
+		frm.add_custom_button(__("Download PDF"), () => crm_app.statement_of_account_dialog(frm.doc.name), statement);
 	},
 });
 

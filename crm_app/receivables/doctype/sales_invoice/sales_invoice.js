@@ -11,7 +11,6 @@ frappe.ui.form.on("Sales Invoice", {
 	},
 
 	customer(frm) {
-		crm_app.flag_customer_status(frm, frm.doc.customer);
 		if (!frm.doc.customer) return;
 		// the customer's values in force: price list, payment terms, currency, territory, group, language
 		frappe
@@ -35,7 +34,6 @@ frappe.ui.form.on("Sales Invoice", {
 	},
 
 	refresh(frm) {
-		if (frm.doc.docstatus === 0) crm_app.flag_customer_status(frm, frm.doc.customer);
 		if (frm.doc.docstatus === 1 && !frm.doc.is_return && frm.doc.outstanding_amount > 0) {
 			frm.add_custom_button(
 				__("Payment"),
