@@ -316,7 +316,8 @@ def is_refusal(error: str) -> bool:
 			error.startswith("console: Failed to load resource")
 			and ("status of 403" in error or "status of 404" in error)
 		)
-		or error.startswith("console:  (")  # the desk logs the refusal's exception, with no text
+		# the desk logs the server's refusal (its traceback) in the console
+		or (error.startswith("console:") and "PermissionError" in error)
 	)
 
 
@@ -380,7 +381,7 @@ def any_letters(text: str) -> bool:
 	return bool(re.search(r"[A-Za-z]{2,}", text)) and not re.fullmatch(r"[A-Z0-9.#/_-]+", text)
 
 
-def open_quick_entry(page) -> set[str]:
+def open_quick_entry(page, screenshot) -> set[str]:
 	"""The customer quick entry from the list's primary button, a link field's dropdown open: its texts."""
 	page.locator(".page-container:visible .primary-action:visible").first.click()
 	dialog = page.locator(".modal.show .modal-dialog")
@@ -390,8 +391,10 @@ def open_quick_entry(page) -> set[str]:
 		link.first.click()
 		dropdown(page)
 	texts = visible_texts(page)
+	page.screenshot(path=str(screenshot))
 	page.keyboard.press("Escape")
 	page.evaluate("() => $('.modal:visible').modal('hide')")
+	page.wait_for_selector(".modal.show", state="detached", timeout=15_000)
 	return texts
 
 
@@ -401,18 +404,25 @@ def dropdown(page) -> None:
 	quiet(page, 300)
 
 
-def open_search_bar(page) -> set[str]:
+def open_search_bar(page, screenshot) -> set[str]:
 	page.click("#navbar-search")
 	page.keyboard.type("Cli")
 	dropdown(page)
 	texts = visible_texts(page)
+	page.screenshot(path=str(screenshot))
 	page.keyboard.press("Escape")
+	page.fill("#navbar-search", "")
 	return texts
 
 
 def short(error: str) -> str:
-	"""A server traceback's last line (the exception), or the message itself."""
-	return error.strip().splitlines()[-1][:300] if "Traceback" in error else error[:300]
+	"""A server traceback's exception line, or the message itself."""
+	if "Traceback" in error:
+		lines = [
+			line for line in error.strip().splitlines() if re.match(r"\s*[\w.]+(Error|Exception)\b", line)
+		]
+		return (lines[-1] if lines else error.strip().splitlines()[-1])[:300]
+	return error[:300]
 
 
 def walk(page, screens: list[Screen], name: str, in_french: bool) -> list[str]:
@@ -423,22 +433,23 @@ def walk(page, screens: list[Screen], name: str, in_french: bool) -> list[str]:
 		page.errors.clear()
 		drawn = visit(page, screen)
 		refused = page.evaluate(REFUSED)
-		text = page.locator("body").inner_text()
+		# the page (a refusal message may name the record asked for: it shows none of its data)
+		text = page.evaluate("() => frappe.container.page ? frappe.container.page.innerText : ''")
+		kind = screen.kind if screen.allowed else "refused"
+		if kind not in shot:  # before the quick entry and the search bar are opened
+			shot.add(kind)
+			page.screenshot(path=str(ARTIFACTS / f"desk-{name}-{kind}.png"))
 		extra = set()
 		if in_french and drawn and screen.allowed:
 			if screen.kind == "workspace":
-				extra |= open_search_bar(page)
+				extra |= open_search_bar(page, ARTIFACTS / f"desk-{name}-search.png")
 			if (
 				screen.kind == "list"
 				and screen.doctype == "Customer"
 				and page.locator(".page-container:visible .primary-action:visible").count()
 			):
-				extra |= open_quick_entry(page)
+				extra |= open_quick_entry(page, ARTIFACTS / f"desk-{name}-quick-entry.png")
 		errors = page_errors(page)
-		kind = screen.kind if screen.allowed else "refused"
-		if kind not in shot:
-			shot.add(kind)
-			page.screenshot(path=str(ARTIFACTS / f"desk-{name}-{kind}.png"))
 		if screen.allowed:
 			if not drawn:
 				problems.append(f"{screen.label}: not drawn")

@@ -1,18 +1,42 @@
 // Copyright (c) 2026, crm_app contributors and contributors
 // For license information, please see license.txt
 
+// The report runs once its three filters are filled: Frappe refreshes a report at each filter change and
+// once the route's filters are set, and with a required filter still empty (the target's link still being
+// checked by the server) that refresh throws "Filter missing".
+const run_when_filled = (report) => {
+	if (["sales_target", "from_date", "to_date"].every((f) => report.get_filter_value(f))) {
+		report.refresh();
+	}
+};
+
 frappe.query_reports["Sales Target Invoices"] = {
+	// the route's target checked (its link validated) before the report's first run
+	onload: () => new Promise((resolve) => frappe.after_ajax(resolve)),
 	filters: [
-		{ fieldname: "sales_target", label: __("Sales Target"), fieldtype: "Link", options: "Sales Target", reqd: 1 },
-		// the dates filled in, so that picking the target runs the report (a required filter left empty makes
-		// Frappe's report throw at each change)
+		{
+			fieldname: "sales_target",
+			label: __("Sales Target"),
+			fieldtype: "Link",
+			options: "Sales Target",
+			reqd: 1,
+			on_change: run_when_filled,
+		},
 		{
 			fieldname: "from_date",
 			label: __("From Date"),
 			fieldtype: "Date",
 			reqd: 1,
 			default: frappe.datetime.year_start(),
+			on_change: run_when_filled,
 		},
-		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date", reqd: 1, default: frappe.datetime.get_today() },
+		{
+			fieldname: "to_date",
+			label: __("To Date"),
+			fieldtype: "Date",
+			reqd: 1,
+			default: frappe.datetime.get_today(),
+			on_change: run_when_filled,
+		},
 	],
 };
