@@ -10,9 +10,20 @@ const run_when_filled = (report) => {
 	}
 };
 
+const target_settled = (report) =>
+	new Promise((resolve) => {
+		let quiet_since = Date.now();
+		const check = () => {
+			if (frappe.request.ajax_count) quiet_since = Date.now();
+			if (report.get_filter_value("sales_target") || Date.now() - quiet_since > 300) resolve();
+			else setTimeout(check, 50);
+		};
+		check();
+	});
+
 frappe.query_reports["Sales Target Invoices"] = {
-	// the route's target checked (its link validated) before the report's first run
-	onload: () => new Promise((resolve) => frappe.after_ajax(resolve)),
+	// the first run waits for the route's target (its link is checked by the server after the dates are set)
+	onload: (report) => target_settled(report),
 	filters: [
 		{
 			fieldname: "sales_target",
