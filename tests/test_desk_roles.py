@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 import frappe
 import pytest
 from frappe.utils.nestedset import get_root_of
-from frappe.utils.password import update_password
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser import ARTIFACTS, DESK, page_errors, quiet
@@ -35,7 +34,7 @@ from tests.receivables import invoice, make_fiscal_year, make_item, payment, pur
 from tests.segments import make_group_segment
 from tests.test_role_matrix import DOCTYPES, REPORTS, ROLES
 from tests.trees import make_node, unique
-from tests.users import make_french_user, make_user, remove_user
+from tests.users import make_french_user, remove_user
 
 PASSWORD = "Desk-roles-pass-1234!"
 FRENCH_ROLES = [role for role in ROLES if role != "System Manager"]
