@@ -35,6 +35,12 @@ def is_realtime_noise(message: str) -> bool:
 	return "socket.io" in message
 
 
+def page_errors(page) -> list[str]:
+	"""What went wrong on the page since `watch` (or the last `page.errors.clear()`): page errors, console
+	errors and 4xx/5xx responses, but the realtime connection's (see `is_realtime_noise`)."""
+	return [e for e in page.errors if not is_realtime_noise(e)]
+
+
 def watch(page) -> None:
 	"""Collect every console error, page error and 4xx/5xx of the page in page.errors."""
 	page.errors = []

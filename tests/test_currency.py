@@ -13,7 +13,7 @@ from crm_app.receivables.report.customer_group_statistics import customer_group_
 from crm_app.receivables.report.customer_group_trends import customer_group_trends
 from crm_app.sales_targets.report.sales_target_invoices import sales_target_invoices
 from crm_app.sales_targets.report.sales_target_variance import sales_target_variance
-from tests.browser import DESK, is_realtime_noise
+from tests.browser import DESK, page_errors
 from tests.fixtures import make_company, make_customer
 from tests.receivables import invoice, make_fiscal_year, make_item, purge, purge_masters
 from tests.trees import make_node, unique
@@ -198,7 +198,7 @@ def test_the_desk_draws_a_customers_figures_in_their_currency(desk_page, server_
 		text = section.inner_text()
 		symbol = frappe.db.get_value("Currency", "CHF", "symbol") or "CHF"
 		assert symbol in text and "€" not in text and "د.إ" not in text, text
-		assert [e for e in desk_page.errors if not is_realtime_noise(e)] == []
+		assert page_errors(desk_page) == []
 	finally:
 		frappe.db.rollback()
 		purge("Sales Invoice", invoices)

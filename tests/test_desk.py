@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.browser import ARTIFACTS, DESK, is_realtime_noise
+from tests.browser import ARTIFACTS, DESK, page_errors
 
 
 def open_tree_root(page, doctype: str, root: str) -> None:
@@ -22,7 +22,7 @@ def test_customer_group_tree_view_loads_without_errors(desk_page, server_url):
 	desk_page.wait_for_load_state("networkidle")
 	ARTIFACTS.mkdir(exist_ok=True)
 	desk_page.screenshot(path=str(ARTIFACTS / "customer-group-tree.png"))
-	errors = [e for e in desk_page.errors if not is_realtime_noise(e)]
+	errors = page_errors(desk_page)
 	assert errors == []
 
 
@@ -72,7 +72,7 @@ def test_customer_quick_entry_prefills_the_group_and_makes_the_contact(desk_page
 			"Bordeaux",
 		)
 		assert frappe.db.get_value("Customer", name, "customer_group") == "Commercial"
-		errors = [e for e in desk_page.errors if not is_realtime_noise(e)]
+		errors = page_errors(desk_page)
 		assert errors == []
 	finally:
 		frappe.db.rollback()
@@ -103,5 +103,5 @@ def test_the_other_tree_views_load_without_errors(desk_page, server_url, route, 
 	desk_page.goto(f"{server_url}{DESK}/{route}/view/tree")
 	desk_page.wait_for_selector(f".tree-label:has-text('{root_label}')", timeout=60_000)
 	desk_page.wait_for_load_state("networkidle")
-	errors = [e for e in desk_page.errors if not is_realtime_noise(e)]
+	errors = page_errors(desk_page)
 	assert errors == []

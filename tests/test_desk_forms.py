@@ -4,7 +4,7 @@ picked, and the group's "Change Defaults for Customers" dialog."""
 import frappe
 import pytest
 
-from tests.browser import ARTIFACTS, DESK, is_realtime_noise
+from tests.browser import ARTIFACTS, DESK, page_errors
 from tests.fixtures import make_price_list
 from tests.receivables import invoice, purge, purge_masters, setup_customer
 from tests.segments import make_group_segment
@@ -32,10 +32,6 @@ def wait_form(page, doctype):
 	page.wait_for_timeout(500)
 
 
-def errors_of(page):
-	return [e for e in page.errors if not is_realtime_noise(e)]
-
-
 def test_invoice_status_shows_in_list_and_header_and_payment_comes_filled(desk_page, server_url, sold):
 	status = frappe.db.get_value("Sales Invoice", sold.invoice, "status")
 	assert status in ("Unpaid", "Overdue")
@@ -54,7 +50,7 @@ def test_invoice_status_shows_in_list_and_header_and_payment_comes_filled(desk_p
 	assert payment == {"party": sold.customer, "paid": 120, "refs": [[sold.invoice, 120]]}
 	ARTIFACTS.mkdir(exist_ok=True)
 	desk_page.screenshot(path=str(ARTIFACTS / "payment-from-invoice.png"))
-	assert errors_of(desk_page) == []
+	assert page_errors(desk_page) == []
 
 
 def test_a_frozen_customer_is_flagged_when_picked_on_an_invoice(desk_page, server_url, sold):
@@ -72,7 +68,7 @@ def test_a_frozen_customer_is_flagged_when_picked_on_an_invoice(desk_page, serve
 	desk_page.locator(".form-intro-area, .form-message").filter(has_text="frozen").first.wait_for(
 		timeout=30_000
 	)
-	assert [e for e in errors_of(desk_page) if "frozen" not in e] == []
+	assert [e for e in page_errors(desk_page) if "frozen" not in e] == []
 
 
 def test_change_defaults_applies_what_the_preview_shows(desk_page, server_url, sold):
@@ -104,7 +100,7 @@ def test_change_defaults_applies_what_the_preview_shows(desk_page, server_url, s
 		frappe.db.rollback()
 		assert frappe.db.get_value("Customer Group", sold.group, "default_price_list") == second
 		assert frappe.db.get_value("Customer", sold.customer, "default_price_list") == own
-		assert errors_of(desk_page) == []
+		assert page_errors(desk_page) == []
 	finally:
 		frappe.db.rollback()
 		frappe.db.set_value("Customer", sold.customer, "default_price_list", None)
@@ -157,7 +153,7 @@ def test_the_customer_import_form_shows_its_report_and_actions(desk_page, server
 		desk_page.locator(".modal.show select[data-fieldname='file_format']").wait_for(timeout=10_000)
 		ARTIFACTS.mkdir(exist_ok=True)
 		desk_page.screenshot(path=str(ARTIFACTS / "customer-import.png"))
-		assert errors_of(desk_page) == []
+		assert page_errors(desk_page) == []
 	finally:
 		frappe.delete_doc("Customer Import", record.name, force=True)
 		frappe.delete_doc("File", file.name, force=True)
@@ -180,7 +176,7 @@ def test_the_customer_list_exports_what_its_filters_show(desk_page, server_url):
 	assert response.status == 200
 	lines = response.body().decode("utf-8-sig").splitlines()
 	assert len(lines) - 1 == frappe.db.count("Customer", {"territory": territory})
-	assert errors_of(desk_page) == []
+	assert page_errors(desk_page) == []
 
 
 def test_the_segment_form_shows_its_rules_dry_run_and_leads_to_a_mailing(desk_page, server_url, sold):
@@ -223,7 +219,7 @@ def test_the_segment_form_shows_its_rules_dry_run_and_leads_to_a_mailing(desk_pa
 		assert f"News for {sold.customer}" in preview.inner_text()
 		ARTIFACTS.mkdir(exist_ok=True)
 		desk_page.screenshot(path=str(ARTIFACTS / "customer-mailing.png"))
-		assert errors_of(desk_page) == []
+		assert page_errors(desk_page) == []
 	finally:
 		frappe.db.rollback()
 		if mailing:

@@ -8,7 +8,7 @@ import pytest
 from frappe.utils.nestedset import get_root_of
 from frappe.utils.password import update_password
 
-from tests.browser import ARTIFACTS, DESK, is_realtime_noise
+from tests.browser import ARTIFACTS, DESK, page_errors
 from tests.fixtures import make_group_chain
 from tests.test_desk import open_tree_root
 from tests.trees import make_node, unique
@@ -71,10 +71,6 @@ def settle(page) -> None:
 	page.wait_for_timeout(500)
 
 
-def errors_of(page) -> list[str]:
-	return [e for e in page.errors if not is_realtime_noise(e)]
-
-
 def tree_labels(page) -> set[str]:
 	"""The nodes drawn, without the doctype's own label v16 draws above a single root."""
 	labels = page.eval_on_selector_all(".tree-link", "links => links.map(l => l.dataset.label)")
@@ -103,7 +99,7 @@ def test_a_scoped_user_sees_the_tree_nodes_allowed_and_no_others(
 	page.screenshot(path=str(ARTIFACTS / f"scoped-{route}-tree.png"))
 	assert tree_labels(page) == {names[allowed], *(names[key] for key in inside)}
 	assert not {names[key] for key in outside} & tree_labels(page)
-	assert errors_of(page) == []
+	assert page_errors(page) == []
 
 
 def test_a_sales_manager_creates_a_customer_with_contact_and_address_by_quick_entry(
@@ -163,7 +159,7 @@ def test_a_sales_manager_creates_a_customer_with_contact_and_address_by_quick_en
 			"12 rue Sainte-Catherine",
 			"Bordeaux",
 		)
-		assert errors_of(page) == []
+		assert page_errors(page) == []
 	finally:
 		frappe.db.rollback()
 		for customer in frappe.get_all(
