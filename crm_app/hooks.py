@@ -170,6 +170,9 @@ customer_activity_sources = [
 	"crm_app.customers.activity.communications_source",
 	"crm_app.customers.activity.versions_source",
 	"crm_app.customers.activity.comments_source",
+	# selling
+	"crm_app.selling.overview.quotations_activity",
+	"crm_app.selling.overview.orders_activity",
 ]
 # the new documents that show their customer's overdue or frozen banner (any doctype with a `customer`
 # field)

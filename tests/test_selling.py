@@ -437,3 +437,15 @@ def test_the_blocks_leave_out_customers_a_scoped_user_may_not_read(world):
 		("Total", "EUR"): (1, 120),
 		("To Deliver and Bill", "EUR"): (1, 120),
 	}
+
+
+def test_quotations_and_orders_are_in_the_customers_activity_history(world):
+	from crm_app.customers.activity import customer_activity
+
+	offer = quotation(world)
+	order = sales_order(world)
+	history = customer_activity(world.customer, kinds=["quotation", "order"])
+	entries = {(e["kind"], e["doctype"], e["name"], e["amount"]) for e in history["entries"]}
+	assert entries == {("quotation", "Quotation", offer.name, 20), ("order", "Sales Order", order.name, 120)}
+	only_orders = customer_activity(world.customer, kinds=["order"])
+	assert [e["name"] for e in only_orders["entries"]] == [order.name]
