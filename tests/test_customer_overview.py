@@ -230,7 +230,8 @@ def test_a_block_registered_through_the_hook_appears_in_its_tab(data, monkeypatc
 	with_hooked_block(monkeypatch, registered_orders_block)
 	composed = overview.compose(data.customer)
 	orders = next(tab for tab in composed["tabs"] if tab["key"] == "orders")
-	assert [b["key"] for b in orders["blocks"]] == ["test_orders", "sales_invoices", "payments"]
+	# beside the blocks the app registers on that tab (selling's orders, the invoices and payments)
+	assert [b["key"] for b in orders["blocks"]] == ["test_orders", "orders", "sales_invoices", "payments"]
 	assert orders["label"] == "Sales Orders / Sales Invoices"
 	assert REGISTERED_CALLS == [[data.customer]]
 	assert [tab["key"] for tab in composed["tabs"]][:2] == ["overview", "contacts"]
