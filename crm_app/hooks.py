@@ -40,12 +40,19 @@ permission_query_conditions = {
 	"Payment Entry": "crm_app.permissions.payment_entry_conditions",
 	"Customer Adjustment": "crm_app.permissions.customer_adjustment_conditions",
 	"Customer Ledger Entry": "crm_app.permissions.ledger_entry_conditions",
+	"Credit Control Decision": "crm_app.permissions.credit_decision_conditions",
 }
 has_permission = {
 	"Customer": "crm_app.permissions.has_customer_permission",
 	**{
 		doctype: "crm_app.permissions.has_customer_document_permission"
-		for doctype in ("Sales Invoice", "Payment Entry", "Customer Adjustment", "Customer Ledger Entry")
+		for doctype in (
+			"Sales Invoice",
+			"Payment Entry",
+			"Customer Adjustment",
+			"Customer Ledger Entry",
+			"Credit Control Decision",
+		)
 	},
 }
 
@@ -97,6 +104,10 @@ doc_events = {
 		)
 	},
 }
+
+# Credit control (crm_app.receivables.credit_control): what a customer owes besides the ledger (open orders
+# not yet billed), f(customers, company, currency, doc) -> amount, not counting doc nor what doc bills
+credit_commitments = []
 
 # Who reacts to what the app announces (crm_app.events: a save, an import, a posting), in this order
 crm_events = {

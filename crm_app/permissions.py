@@ -22,6 +22,7 @@ CUSTOMER_FIELD = {
 	"Customer Adjustment": "customer",
 	"Customer Ledger Entry": "customer",
 	"Payment Entry": "party",
+	"Credit Control Decision": "customer",
 }
 
 
@@ -136,6 +137,10 @@ def customer_adjustment_conditions(user=None) -> str:
 
 def ledger_entry_conditions(user=None) -> str:
 	return customer_documents_condition("Customer Ledger Entry", user)
+
+
+def credit_decision_conditions(user=None) -> str:
+	return customer_documents_condition("Credit Control Decision", user)
 
 
 def has_customer_document_permission(doc, ptype=None, user=None) -> bool | None:
