@@ -400,3 +400,26 @@ def test_a_bad_group_policy_is_refused_by_the_import_as_by_the_form():
 		}
 	]
 	assert frappe.db.get_value("Customer Group", group.name, "credit_tolerance_percent") == 5
+
+
+def test_a_user_limited_to_some_customers_reads_only_their_decisions():
+	data = setup_customer()
+	other = make_customer(data.group).name
+	for name in (data.customer, other):
+		set_limit("Customer", name, data.company, 100)
+	set_policy(credit_control_action="Warn")
+	for name in (data.customer, other):
+		invoice(name, data.company, data.item, rate=150)
+	scoped = make_user("Accounts User")
+	frappe.get_doc(
+		{"doctype": "User Permission", "user": scoped, "allow": "Customer", "for_value": data.customer}
+	).insert()
+	mine, theirs = (
+		frappe.get_all(DECISION, {"customer": c}, pluck="name")[0] for c in (data.customer, other)
+	)
+	frappe.set_user(scoped)
+	assert frappe.get_list(DECISION, filters={"customer": ("in", [data.customer, other])}, pluck="name") == [
+		mine
+	]
+	assert frappe.has_permission(DECISION, "read", doc=mine)
+	assert not frappe.has_permission(DECISION, "read", doc=theirs)
