@@ -423,3 +423,40 @@ def test_a_user_limited_to_some_customers_reads_only_their_decisions():
 	]
 	assert frappe.has_permission(DECISION, "read", doc=mine)
 	assert not frappe.has_permission(DECISION, "read", doc=theirs)
+
+
+def test_concurrent_submissions_for_two_branches_never_pass_their_head_office_limit(server_url, users):
+	"""The branches' own rows do not hold each other back: the head office whose limit covers them does."""
+	data = setup_customer()
+	office = make_customer(data.group, is_group=1, credit_limit_covers_branches=1).name
+	set_limit("Customer", office, data.company, 1000)
+	branches = [make_customer(data.group, parent_customer=office).name for _ in range(2)]
+	drafts = [
+		invoice(branches[i % 2], data.company, data.item, rate=400, submit=False).name for i in range(6)
+	]
+	set_policy(credit_control_action="Hold")
+	frappe.db.commit()
+	try:
+		from tests.test_concurrency import run_at_once
+
+		sessions = [
+			http_session(server_url, users["clerk" if i % 2 else "other_clerk"], PASSWORD) for i in range(6)
+		]
+
+		def send(session, name):
+			response = session.put(f"{server_url}/api/resource/Sales Invoice/{name}", json={"docstatus": 1})
+			return response.status_code, response.json().get("exc_type")
+
+		results = run_at_once([lambda s=s, n=n: send(s, n) for s, n in zip(sessions, drafts, strict=True)])
+		assert sorted(results) == sorted([(200, None)] * 2 + [(417, "CreditHoldError")] * 4)
+		frappe.db.rollback()
+		assert balance(branches, data.company, "EUR") == 800
+		held = [row for branch in branches for row in decisions(branch)]
+		assert [row.decision for row in held] == ["Hold"] * 4
+		assert all("national account of" in row.limit_source for row in held)
+	finally:
+		frappe.db.rollback()
+		purge("Sales Invoice", drafts)
+		frappe.db.delete("Customer Ledger Summary", {"customer_group": data.group})
+		purge_masters([*branches, office], [data.group], [data.item], [data.company])
+		frappe.db.commit()
