@@ -249,6 +249,8 @@ def column_of(meta, table, field, argument: str):
 		doctype = table[3:] if table.startswith("tab") else table
 		children = {df.options: df.options for df in meta.get_table_fields()}
 		children.update({df.fieldname: df.options for df in meta.get_table_fields()})
+		# Frappe's `link_field.field`: a field of the linked record (the list view asks so for link titles)
+		children.update({df.fieldname: df.options for df in meta.get_link_fields() if df.fieldtype == "Link"})
 		if doctype != meta.name and doctype not in children:
 			frappe.throw(
 				_("{0}: {1} is neither {2} nor one of its tables").format(

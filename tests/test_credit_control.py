@@ -361,6 +361,17 @@ def test_decisions_are_written_by_the_app_only_and_read_by_accounts_roles(
 		},
 	)
 	assert listed.json()["data"] == [{"name": name, "decision": "Refuse"}]
+	# with the customer's name, as the desk's list asks for a link's title (Frappe's `link_field.field`)
+	titled = clerk.get(
+		f"{server_url}/api/resource/{DECISION}",
+		params={
+			"filters": json.dumps({"customer": data.customer}),
+			"fields": json.dumps(["name", "customer.customer_name as customer_customer_name"]),
+		},
+	)
+	assert titled.status_code == 200, titled.text
+	customer_name = frappe.db.get_value("Customer", data.customer, "customer_name")
+	assert titled.json()["data"] == [{"name": name, "customer_customer_name": customer_name}]
 	made = clerk.post(f"{server_url}/api/resource/{DECISION}", json={"customer": data.customer})
 	assert made.status_code == 403
 	sales = http_session(server_url, users["sales"], PASSWORD)
@@ -459,4 +470,43 @@ def test_concurrent_submissions_for_two_branches_never_pass_their_head_office_li
 		purge("Sales Invoice", drafts)
 		frappe.db.delete("Customer Ledger Summary", {"customer_group": data.group})
 		purge_masters([*branches, office], [data.group], [data.item], [data.company])
+		frappe.db.commit()
+
+
+def test_the_credit_control_screens_are_in_french(new_desk_page, server_url, committed_customer):
+	"""CRM Settings' credit control section, a group's policy and the decisions list, as a French user."""
+	import re
+
+	from tests.browser import ARTIFACTS, DESK, is_realtime_noise
+	from tests.test_desk_french import english_with_french_line
+	from tests.test_desk_roles import settle
+	from tests.users import make_french_user
+
+	data = committed_customer
+	user = make_french_user("CRM Manager", "Accounts Manager", password=PASSWORD)
+	frappe.db.commit()
+	try:
+		assert submit(server_url, user, data.invoices[1]).status_code == 417  # one decision to list
+		english = english_with_french_line()
+		page = new_desk_page(user, PASSWORD, viewport={"width": 1280, "height": 900}, locale="fr-FR")
+		settle(page)
+		ARTIFACTS.mkdir(exist_ok=True)
+		screens = {
+			"settings": (f"{DESK}/crm-settings", "Contrôle de crédit"),
+			"group": (f"{DESK}/customer-group/{data.group}", "Politique de contrôle de crédit propre"),
+			"decisions": (f"{DESK}/credit-control-decision?customer={data.customer}", data.customer),
+		}
+		for key, (route, expected) in screens.items():
+			page.goto(f"{server_url}{route}")
+			settle(page)
+			try:
+				page.locator(".page-container:visible").get_by_text(expected).first.wait_for(timeout=30_000)
+			finally:
+				page.screenshot(path=str(ARTIFACTS / f"fr-credit-{key}.png"), full_page=True)
+			text = page.locator(".page-container:visible").first.inner_text()
+			lines = {line.strip() for line in re.split(r"[\n\t]", text) if line.strip()}
+			assert not lines & english, (key, sorted(lines & english))
+		assert [e for e in page.errors if not is_realtime_noise(e)] == []
+	finally:
+		remove_user(user)
 		frappe.db.commit()
