@@ -3,6 +3,7 @@
 Everything else imports from here instead of testing versions itself.
 """
 
+import contextlib
 import functools
 import inspect
 import os
@@ -117,3 +118,38 @@ def keep_unset_on_insert(doc, *fieldnames: str) -> None:
 	insert from the user's or global defaults (a `company` field takes the default company); listed in the
 	document's `dont_update_if_missing` (v15 and v16), it is left empty."""
 	doc.dont_update_if_missing.extend(f for f in fieldnames if f not in doc.dont_update_if_missing)
+
+
+@contextlib.contextmanager
+def separate_transaction():
+	"""A second connection to the site's database for the block, committed at its end whatever becomes of
+	the request's own transaction (a record of a refusal outlives the refusal's rollback). `frappe.db` is
+	that connection inside the block: write with `db_insert` only, never read what the request has not
+	committed. v16's `get_db` also takes the socket and the database name, v15's does not."""
+	from frappe.database import get_db
+
+	conf = frappe.conf
+	arguments = {
+		"host": conf.db_host,
+		"port": conf.db_port,
+		"user": conf.get("db_user") or conf.db_name,
+		"password": conf.db_password,
+	}
+	accepted = inspect.signature(get_db).parameters
+	if "socket" in accepted:
+		arguments["socket"] = conf.get("db_socket")
+	if "cur_db_name" in accepted:
+		arguments["cur_db_name"] = conf.db_name
+	own = get_db(**arguments)
+	request_db = frappe.local.db
+	frappe.local.db = own
+	try:
+		own.connect()
+		yield own
+		own.commit()
+	except Exception:
+		own.rollback()
+		raise
+	finally:
+		frappe.local.db = request_db
+		own.close()

@@ -48,6 +48,8 @@ permission_query_conditions = {
 	"Sales Order": "crm_app.permissions.sales_order_conditions",
 	"Quotation": "crm_app.permissions.quotation_conditions",
 	"Opportunity": "crm_app.permissions.opportunity_conditions",
+	# credit control
+	"Credit Control Decision": "crm_app.permissions.credit_decision_conditions",
 }
 has_permission = {
 	"Customer": "crm_app.permissions.has_customer_permission",
@@ -58,6 +60,7 @@ has_permission = {
 			"Payment Entry",
 			"Customer Adjustment",
 			"Customer Ledger Entry",
+			"Credit Control Decision",
 			# projects
 			"Project",
 			"Task",
@@ -132,6 +135,10 @@ doc_events = {
 		)
 	},
 }
+
+# Credit control (crm_app.receivables.credit_control): what a customer owes besides the ledger (open orders
+# not yet billed), f(customers, company, currency, doc) -> amount, not counting doc nor what doc bills
+credit_commitments = ["crm_app.selling.commitments.open_orders"]
 
 # Who reacts to what the app announces (crm_app.events: a save, an import, a posting), in this order
 crm_events = {

@@ -30,6 +30,8 @@ CUSTOMER_FIELD = {
 	"Sales Order": "customer",
 	"Quotation": "customer",
 	"Opportunity": "customer",
+	# credit control
+	"Credit Control Decision": "customer",
 }
 # work documents whose scoped readers need a customer: one without is not among "their customers'"
 CUSTOMER_REQUIRED_FOR_SCOPED = {"Project", "Task", "Timesheet"}
@@ -174,6 +176,10 @@ def quotation_conditions(user=None) -> str:
 
 def opportunity_conditions(user=None) -> str:
 	return customer_documents_condition("Opportunity", user)
+
+
+def credit_decision_conditions(user=None) -> str:
+	return customer_documents_condition("Credit Control Decision", user)
 
 
 def has_customer_document_permission(doc, ptype=None, user=None) -> bool | None:

@@ -58,6 +58,7 @@ SYSTEM_WRITTEN = {
 	"Sales Target Actual",
 	"Customer Segment Member",
 	"Customer Segment Log",
+	"Credit Control Decision",
 }
 # a link too long is not found (Frappe looks links up before any document event), or refused as too long
 LINK_ERRORS = {"LinkValidationError", "ValidationError", "ValueTooLongError"}

@@ -13,6 +13,8 @@ from collections import defaultdict
 
 import frappe
 
+from crm_app.customers.credit_policy import GROUP_OVERRIDE_FIELD, POLICY_FIELDS, policy_of
+
 # Scalar fields: customer field -> (group field, fallback)
 SCALAR_FIELDS = {
 	"default_price_list": ("default_price_list", "settings:selling_price_list"),
@@ -46,7 +48,13 @@ class GroupChains:
 	"""All customer groups, with each group's chain (itself first, then ancestors up to the root)."""
 
 	def __init__(self, optional_fields: list[str], companies: dict):
-		fields = ["name", "parent_customer_group", "credit_limit_policy"]
+		fields = [
+			"name",
+			"parent_customer_group",
+			"credit_limit_policy",
+			GROUP_OVERRIDE_FIELD,
+			*POLICY_FIELDS,
+		]
 		fields += [group_field for group_field, _ in SCALAR_FIELDS.values()] + optional_fields
 		self.groups = {g.name: g for g in frappe.get_all("Customer Group", fields=fields)}
 		self.accounts = _rows_by_parent("Party Account", "Customer Group", ["company", "account"])
@@ -139,6 +147,7 @@ def get_effective_defaults(customers: list[str], company: str | None = None) -> 
 		"company:payment_terms": _value(
 			companies[company].payment_terms if company in companies else None, "company", company
 		),
+		"settings:credit_control": _value(policy_of(settings), "settings", "CRM Settings"),
 	}
 
 	result = {}
@@ -205,4 +214,10 @@ def _resolve_customer(row, chains, fallbacks, companies, own_accounts, own_limit
 				"source_name": company.name,
 			}
 	values["credit_limits"] = sorted(limits.values(), key=lambda r: (r["company"], r["currency"]))
+
+	# the credit control policy: the nearest group of the chain that overrides CRM Settings' gives all of it
+	overriding = resolve_scalar(None, chain, GROUP_OVERRIDE_FIELD, fallbacks["settings:credit_control"])
+	if overriding["source"] in ("group", "ancestor"):
+		overriding["value"] = policy_of(chains.groups[overriding["source_name"]])
+	values["credit_control"] = overriding
 	return {"customer": row.name, "customer_group": row.customer_group, "values": values}

@@ -10,6 +10,7 @@ from frappe import _
 from frappe.model import table_fields
 from frappe.utils import strip_html_tags
 
+from crm_app.customers.credit_policy import GROUP_OVERRIDE_FIELD, POLICY_FIELDS, credit_policy_error
 from crm_app.customers.freeze import normalise_freeze
 from crm_app.customers.sensitive_fields import guarded_fields, refusal, unpermitted_change
 from crm_app.data_transfer.columns import IMPORT_ORDER, LINK_FIELD
@@ -122,12 +123,13 @@ def _filled_later(row: Row, fieldname: str) -> bool:
 
 
 def check_stored(doctype: str, rows: list[Row], update: bool) -> None:
-	"""The freeze rule (a frozen customer keeps its stored reason, unfreezing clears it) and the user's
-	rights, each as a form save applies them."""
+	"""The freeze rule (a frozen customer keeps its stored reason, unfreezing clears it), a group's credit
+	control policy and the user's rights, each as a form save applies them."""
 	rows = [row for row in rows if row.name and not row.errors]
 	load_before(doctype, rows, update)
 	for row in rows:
 		freeze_rule(row)
+		credit_policy_rule(row)
 	check_permissions(doctype, [row for row in rows if not row.errors], update)
 
 
@@ -137,7 +139,9 @@ def load_before(doctype: str, rows: list[Row], update: bool) -> None:
 	if doctype not in IMPORT_ORDER or not update:
 		return
 	rows = [row for row in rows if row.exists and len(row.values) > 1]
-	extra = FREEZE_FIELDS if doctype == STREAMED else set()
+	extra = {STREAMED: FREEZE_FIELDS, "Customer Group": {GROUP_OVERRIDE_FIELD, *POLICY_FIELDS}}.get(
+		doctype, set()
+	)
 	for start in range(0, len(rows), INSERT_CHUNK):
 		chunk = rows[start : start + INSERT_CHUNK]
 		columns = sorted({key for row in chunk for key in row.values} - {"name"} | extra)
@@ -170,6 +174,15 @@ def freeze_rule(row: Row) -> None:
 		return
 	if "freeze_reason" in row.values or row.before.get("freeze_reason"):
 		row.values["freeze_reason"] = values["freeze_reason"]
+
+
+def credit_policy_rule(row: Row) -> None:
+	"""crm_app.customers.credit_policy over the stored group with the file's values on it."""
+	if row.doctype != "Customer Group":
+		return
+	refused = credit_policy_error({**row.before, **row.values}, row.doctype)
+	if refused:
+		row.fail(refused[0], strip_html_tags(refused[1]))
 
 
 def check_permissions(doctype: str, rows: list[Row], update: bool) -> None:

@@ -1,13 +1,10 @@
-"""Freeze, disable and credit rules: one function per rule, called by every document that needs it."""
+"""Freeze, disable and credit rules: one function per rule, called by every document that needs it (the credit
+limit and its policy: `crm_app.receivables.credit_control`)."""
 
 import frappe
 from frappe import _
-from frappe.utils import flt, fmt_money
 
-from crm_app.customers.defaults import get_effective_defaults
-from crm_app.customers.national_accounts import covering_head_office, subtree_of
 from crm_app.locks import lock_row
-from crm_app.receivables.ledger import balance
 
 
 class FrozenCustomerError(frappe.ValidationError):
@@ -67,40 +64,3 @@ def limit_source_label(limit: dict) -> str:
 		"company": lambda: _("limit of company {0}").format(limit["source_name"]),
 	}
 	return labels[limit["source"]]()
-
-
-def check_credit_limit(customer: str, company: str, currency: str, amount: float, doc=None) -> None:
-	"""Outstanding plus `amount` against the limit in force, in the limit's company and currency.
-
-	When a head office's limit covers its branches, the whole national account is weighed against
-	the head office's limit. Passes when no limit applies, when the limit row has bypass, or for a
-	user holding the credit-controller role of CRM Settings."""
-	head_office = covering_head_office(customer)
-	subject = head_office or customer
-	# whoever checks this limit waits here for the others to commit, and then reads their postings
-	lock_row("Customer", subject, ["name"], doc)
-	limits = get_effective_defaults([subject])[subject]["values"]["credit_limits"]
-	limit = next((r for r in limits if r["company"] == company and r["currency"] == currency), None)
-	if not limit or not flt(limit["credit_limit"]) or limit["bypass_credit_limit_check"]:
-		return
-	if user_has_settings_role("credit_controller"):
-		return
-	members = [row.name for row in subtree_of(head_office)] if head_office else [customer]
-	outstanding = flt(balance(members, company, currency, latest=True))
-	if outstanding + flt(amount) > flt(limit["credit_limit"]) + 0.005:
-		money = lambda value: fmt_money(value, currency=currency)  # noqa: E731
-		frappe.throw(
-			_(
-				"Credit limit exceeded for {0}: outstanding {1} + this document {2} = {3}, over the limit of {4} ({5})"
-			).format(
-				frappe.bold(subject),
-				money(outstanding),
-				money(amount),
-				money(outstanding + flt(amount)),
-				money(limit["credit_limit"]),
-				_("national account of {0}").format(head_office)
-				if head_office
-				else limit_source_label(limit),
-			),
-			CreditLimitExceededError,
-		)

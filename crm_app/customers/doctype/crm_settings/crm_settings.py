@@ -3,6 +3,7 @@
 
 from frappe.model.document import Document
 
+from crm_app.customers.credit_policy import validate_credit_policy
 from crm_app.customers.sensitive_fields import sync_settings_role_grants
 from crm_app.trees import validate_leaf
 
@@ -16,7 +17,11 @@ class CRMSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		credit_control_action: DF.Literal["Refuse", "Hold", "Warn"]
+		credit_control_stage: DF.Literal["Order and Invoice", "Order", "Invoice"]
 		credit_controller: DF.Link | None
+		credit_overdue_days: DF.Int
+		credit_tolerance_percent: DF.Percent
 		cust_master_name: DF.Literal["Customer Name", "Naming Series"]
 		customer_group: DF.Link | None
 		customer_naming_series: DF.Data | None
@@ -30,6 +35,7 @@ class CRMSettings(Document):
 		# the defaults must be places a customer can hang on
 		validate_leaf("Customer Group", self.customer_group)
 		validate_leaf("Territory", self.territory)
+		validate_credit_policy(self)
 
 	def on_update(self):
 		sync_settings_role_grants(self, self.get_doc_before_save())

@@ -8,5 +8,6 @@ def get_data():
 		"non_standard_fieldnames": {"Payment Entry": "party"},
 		"transactions": [
 			{"label": _("Receivables"), "items": ["Sales Invoice", "Payment Entry", "Customer Adjustment"]},
+			{"label": _("Credit"), "items": ["Credit Control Decision"]},
 		],
 	}

@@ -2,6 +2,7 @@
 # For license information, please see license.txt
 
 
+from crm_app.customers.credit_policy import validate_credit_policy
 from crm_app.customers.groups import validate_group_deletion, validate_group_rename
 from crm_app.customers.sensitive_fields import refuse_unpermitted_changes
 from crm_app.trees import TreeNode, validate_node
@@ -20,13 +21,18 @@ class CustomerGroup(TreeNode):
 		from crm_app.crm_setup.doctype.party_account.party_account import PartyAccount
 
 		accounts: DF.Table[PartyAccount]
+		credit_control_action: DF.Literal["Refuse", "Hold", "Warn"]
+		credit_control_stage: DF.Literal["Order and Invoice", "Order", "Invoice"]
 		credit_limit_policy: DF.Literal["Members May Have Their Own", "Every Member Takes the Group Limit"]
 		credit_limits: DF.Table[CustomerCreditLimit]
+		credit_overdue_days: DF.Int
+		credit_tolerance_percent: DF.Percent
 		customer_group_name: DF.Data
 		default_price_list: DF.Link | None
 		is_group: DF.Check
 		lft: DF.Int
 		old_parent: DF.Link | None
+		override_credit_control: DF.Check
 		parent_customer_group: DF.Link | None
 		payment_terms: DF.Link | None
 		rgt: DF.Int
@@ -40,6 +46,7 @@ class CustomerGroup(TreeNode):
 
 	def validate(self):
 		validate_node(self)
+		validate_credit_policy(self)
 
 	def before_rename(self, old_name, new_name, merge=False):
 		validate_group_rename(old_name, new_name, merge)

@@ -5,6 +5,7 @@ from frappe.model.document import Document
 
 from crm_app.guards import refuse_rename, validate_links
 from crm_app.receivables import invoicing, rules
+from crm_app.receivables.credit_control import enforce_credit_control
 from crm_app.receivables.ledger import ledger_row, post, reverse_voucher
 from crm_app.receivables.settlement import invoice_status, settle
 
@@ -60,7 +61,7 @@ class SalesInvoice(Document):
 	def before_submit(self):
 		rules.validate_not_frozen(self.customer, self.doctype, self)
 		if not self.is_return:
-			rules.check_credit_limit(self.customer, self.company, self.currency, self.grand_total, self)
+			enforce_credit_control(self, "invoice")
 
 	def on_submit(self):
 		kind = "Credit Note" if self.is_return else "Invoice"

@@ -4,6 +4,7 @@
 from frappe.model.document import Document
 
 from crm_app.guards import refuse_rename
+from crm_app.receivables.credit_control import enforce_credit_control
 from crm_app.selling import documents, orders, quotations
 
 
@@ -63,6 +64,8 @@ class SalesOrder(Document):
 	def before_submit(self):
 		quotations.check_quotations_orderable(self)
 		documents.check_not_frozen(self)
+		# after the freeze rule, as for an invoice: may refuse, warn or put the order on hold
+		enforce_credit_control(self, "order")
 
 	def on_submit(self):
 		quotations.refresh_quotations(item.prevdoc_docname for item in self.items)
