@@ -478,7 +478,7 @@ def test_the_credit_control_screens_are_in_french(new_desk_page, server_url, com
 	import re
 
 	from tests.browser import ARTIFACTS, DESK, is_realtime_noise
-	from tests.test_desk_french import english_with_french_line
+	from tests.french import english_with_french_line
 	from tests.test_desk_roles import settle
 	from tests.users import make_french_user
 
