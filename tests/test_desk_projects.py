@@ -10,9 +10,9 @@ from frappe.utils import add_days, today
 
 from tests.browser import ARTIFACTS, DESK, is_realtime_noise
 from tests.fixtures import make_company, make_customer, make_group_chain
+from tests.french import english_with_french_line
 from tests.projects import project, purge_projects, task, time_log, timesheet
 from tests.receivables import purge_masters
-from tests.french import english_with_french_line
 from tests.test_desk_roles import settle
 from tests.users import make_french_user, remove_user
 

@@ -8,9 +8,9 @@ import frappe
 import pytest
 
 from tests.browser import ARTIFACTS, DESK, is_realtime_noise
+from tests.french import english_with_french_line
 from tests.receivables import purge, purge_masters
 from tests.selling import opportunity, quotation, sales_order, selling_world
-from tests.french import english_with_french_line
 from tests.test_desk_roles import settle
 from tests.users import make_french_user, remove_user
 
