@@ -8,6 +8,7 @@ import pytest
 from crm_app.receivables.rules import CreditLimitExceededError
 from crm_app.selling import mapping, orders
 from tests.selling import sales_order, selling_world
+
 # forget_decisions: autouse, removes the decisions a refusal committed on its own connection
 from tests.test_credit_control import forget_decisions, set_limit, set_policy
 
