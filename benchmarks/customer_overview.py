@@ -8,9 +8,8 @@ Run from the repo (after `make test` or dev/setup.sh):
 
 Works on the test site (FRAPPE_SITE, default test.localhost); removes what it made when it ends.
 
-After the merge with selling and projects, add their data and baselines here: a builder in BUILDERS
-(e.g. "orders": 500 Sales Orders, "projects": 200, "timesheets": 5,000 Timesheet Detail rows, "tasks":
-1,000) and the stock way of each new block in BASELINES; both loops pick them up.
+With selling and projects: 500 sales orders, 200 quotations, 200 projects, 5,000 timesheet lines (their
+hours rolled up on the projects, as a submit does) and 1,000 tasks; each block's stock way is in BASELINES.
 """
 
 import argparse
@@ -30,7 +29,21 @@ from tests.conftest import connect_site
 PREFIX = "_BOV"
 COMPANY = f"{PREFIX} Company"
 CUSTOMER = f"{PREFIX} Customer"
-SIZES = {"invoices": 2000, "payments": 1000, "todos": 300, "files": 100, "comments": 200}
+SIZES = {
+	"invoices": 2000,
+	"payments": 1000,
+	"todos": 300,
+	"files": 100,
+	"comments": 200,
+	"orders": 500,
+	"quotations": 200,
+	"projects": 200,
+	"timesheets": 5000,
+	"tasks": 1000,
+}
+ORDER_STATUSES = ("To Deliver and Bill", "To Bill", "To Deliver", "Completed", "Closed")
+PROJECT_STATUSES = ("Open", "Completed", "Cancelled")
+TASK_STATUSES = ("Open", "Working", "Overdue", "Completed", "Cancelled")
 
 
 def _seq(count: int) -> str:
@@ -133,13 +146,102 @@ def make_comments(count: int) -> None:
 	)
 
 
-# the data set, one builder per kind of record (selling and projects add theirs after the merge)
+def _pick(values: tuple, column: str = "seq") -> str:
+	"""SQL choosing one of values by `column` modulo their count."""
+	choices = ", ".join(frappe.db.escape(v) for v in values)
+	return f"elt(1 + {column} %% {len(values)}, {choices})"
+
+
+def make_orders(count: int) -> None:
+	frappe.db.sql(
+		f"""insert into `tabSales Order` (name, customer, company, currency, transaction_date, delivery_date,
+			total, grand_total, per_billed, per_delivered, status, docstatus, naming_series,
+			creation, modified, owner, modified_by)
+		select concat('{PREFIX}-SO-', seq), %(customer)s, %(company)s, 'EUR', curdate() - interval (seq %% 300) day,
+			curdate() + interval 10 day, 100 + seq %% 700, 100 + seq %% 700, 0, 0, {_pick(ORDER_STATUSES)}, 1,
+			'SAL-ORD-.YYYY.-', now(), now(), 'Administrator', 'Administrator'
+		from {_seq(count)}""",
+		{"customer": CUSTOMER, "company": COMPANY},
+	)
+
+
+def make_quotations(count: int) -> None:
+	frappe.db.sql(
+		f"""insert into `tabQuotation` (name, quotation_to, party_name, customer, company, currency,
+			transaction_date, valid_till, total, grand_total, status, docstatus, naming_series,
+			creation, modified, owner, modified_by)
+		select concat('{PREFIX}-QTN-', seq), 'Customer', %(customer)s, %(customer)s, %(company)s, 'EUR',
+			curdate() - interval (seq %% 60) day, curdate() + interval 30 day, 50 + seq %% 500, 50 + seq %% 500,
+			{_pick(("Open", "Ordered", "Lost"))}, 1, 'SAL-QTN-.YYYY.-', now(), now(), 'Administrator', 'Administrator'
+		from {_seq(count)}""",
+		{"customer": CUSTOMER, "company": COMPANY},
+	)
+
+
+def make_projects(count: int) -> None:
+	frappe.db.sql(
+		f"""insert into `tabProject` (name, project_name, customer, company, status, naming_series,
+			percent_complete_method, creation, modified, owner, modified_by)
+		select concat('{PREFIX}-PROJ-', seq), concat('Project ', seq), %(customer)s, %(company)s,
+			{_pick(PROJECT_STATUSES)}, 'PROJ-.####', 'Manual', now(), now(), 'Administrator', 'Administrator'
+		from {_seq(count)}""",
+		{"customer": CUSTOMER, "company": COMPANY},
+	)
+
+
+def make_timesheets(count: int) -> None:
+	"""Submitted timesheets of 25 lines each over the projects, and the projects' hours as a submit sets them."""
+	sheets, projects = max(count // 25, 1), SIZES["projects"]
+	frappe.db.sql(
+		f"""insert into `tabTimesheet` (name, user, customer, company, total_hours, total_billable_hours,
+			docstatus, naming_series, creation, modified, owner, modified_by)
+		select concat('{PREFIX}-TS-', seq), 'Administrator', %(customer)s, %(company)s, 0, 0, 1, 'TS-.YYYY.-',
+			now(), now(), 'Administrator', 'Administrator'
+		from {_seq(sheets)}""",
+		{"customer": CUSTOMER, "company": COMPANY},
+	)
+	frappe.db.sql(
+		f"""insert into `tabTimesheet Detail` (name, parent, parenttype, parentfield, idx, project, from_time,
+			to_time, hours, is_billable, billing_hours, docstatus, creation, modified, owner, modified_by)
+		select concat('{PREFIX}-TSD-', seq), concat('{PREFIX}-TS-', seq div 25), 'Timesheet', 'time_logs',
+			1 + seq %% 25, concat('{PREFIX}-PROJ-', seq %% {projects}), now() - interval seq hour,
+			now() - interval seq hour + interval 90 minute, 1.5, 1, 1.5, 1, now(), now(), 'Administrator', 'Administrator'
+		from {_seq(count)}""",
+		{"customer": CUSTOMER},
+	)
+	frappe.db.sql(
+		f"""update `tabProject` p join (select project, sum(hours) as hours from `tabTimesheet Detail`
+			where parent like '{PREFIX}-TS-%%' and docstatus = 1 group by project) logged on logged.project = p.name
+		set p.actual_time = logged.hours""",
+		{"customer": CUSTOMER},
+	)
+
+
+def make_tasks(count: int) -> None:
+	projects = SIZES["projects"]
+	frappe.db.sql(
+		f"""insert into `tabTask` (name, subject, project, customer, status, exp_start_date, exp_end_date,
+			creation, modified, owner, modified_by)
+		select concat('{PREFIX}-TASK-', seq), concat('Task ', seq), concat('{PREFIX}-PROJ-', seq %% {projects}),
+			%(customer)s, {_pick(TASK_STATUSES)}, curdate() - interval 20 day,
+			curdate() + interval (cast(seq %% 30 as signed) - 15) day, now(), now(), 'Administrator', 'Administrator'
+		from {_seq(count)}""",
+		{"customer": CUSTOMER},
+	)
+
+
+# the data set, one builder per kind of record
 BUILDERS = {
 	"invoices": make_invoices,
 	"payments": make_payments,
 	"todos": make_todos,
 	"files": make_files,
 	"comments": make_comments,
+	"orders": make_orders,
+	"quotations": make_quotations,
+	"projects": make_projects,
+	"timesheets": make_timesheets,
+	"tasks": make_tasks,
 }
 
 
@@ -260,6 +362,61 @@ def stock_contacts(customers):
 	)
 
 
+def stock_orders(customers):
+	by_status = {}
+	for row in frappe.get_list(
+		"Sales Order",
+		filters={"customer": ("in", customers), "docstatus": 1},
+		fields=["status", "grand_total"],
+		limit_page_length=0,
+	):
+		count, amount = by_status.get(row.status, (0, 0))
+		by_status[row.status] = (count + 1, amount + row.grand_total)
+	return by_status
+
+
+def stock_quotations(customers):
+	quotations = frappe.get_list(
+		"Quotation",
+		filters={"customer": ("in", customers), "docstatus": 1, "status": "Open"},
+		fields=["grand_total"],
+		limit_page_length=0,
+	)
+	opportunities = frappe.get_list(
+		"Opportunity",
+		filters={"customer": ("in", customers), "status": ("in", ("Open", "Quotation"))},
+		fields=["opportunity_amount"],
+		limit_page_length=0,
+	)
+	return len(quotations), sum(q.grand_total for q in quotations), len(opportunities)
+
+
+def stock_projects(customers):
+	by_status = {}
+	for row in frappe.get_list(
+		"Project",
+		filters={"customer": ("in", customers)},
+		fields=["status", "actual_time"],
+		limit_page_length=0,
+	):
+		count, total = by_status.get(row.status, (0, 0))
+		by_status[row.status] = (count + 1, total + row.actual_time)
+	return by_status
+
+
+def stock_tasks(customers):
+	today, soon = getdate(nowdate()), getdate(add_days(nowdate(), 7))
+	tasks = frappe.get_list(
+		"Task",
+		filters={"customer": ("in", customers), "status": ("not in", ("Completed", "Cancelled"))},
+		fields=["exp_end_date"],
+		limit_page_length=0,
+	)
+	overdue = sum(1 for t in tasks if t.exp_end_date and t.exp_end_date < today)
+	upcoming = sum(1 for t in tasks if t.exp_end_date and today <= t.exp_end_date <= soon)
+	return overdue, len(tasks), upcoming
+
+
 BASELINES = {
 	"sales_invoices": stock_invoices,
 	"ageing": stock_ageing,
@@ -269,6 +426,10 @@ BASELINES = {
 	"files": stock_files,
 	"segments": stock_segments,
 	"contacts": stock_contacts,
+	"orders": stock_orders,
+	"quotations": stock_quotations,
+	"projects": stock_projects,
+	"tasks": stock_tasks,
 }
 
 
@@ -292,6 +453,18 @@ def check_same_figures(composed: dict, stock: dict) -> None:
 	(paid,) = blocks["payments"]["figures"]
 	assert (paid["count"], paid["amount"]) == stock["payments"][:2]
 	assert blocks["files"]["figures"][0]["count"] == stock["files"]
+	orders = {f["label"]: (f["count"], f["amount"]) for f in blocks["orders"]["figures"]}
+	assert {k: v for k, v in orders.items() if k != "Total"} == {
+		k: (c, float(a)) for k, (c, a) in stock["orders"].items()
+	}
+	projects = {f["label"]: (f["count"], f["hours"]) for f in blocks["projects"]["figures"] if f["count"]}
+	assert {k: v for k, v in projects.items() if k != "Total"} == {
+		k: (c, float(h)) for k, (c, h) in stock["projects"].items()
+	}
+	overdue, to_do, upcoming = (f["count"] for f in blocks["tasks"]["figures"])
+	assert (overdue, to_do, upcoming) == stock["tasks"]
+	quoted = blocks["quotations"]["figures"][0]
+	assert (quoted["count"], quoted["amount"]) == (stock["quotations"][0], float(stock["quotations"][1]))
 
 
 # issue 21 part 6: the customer list with its Outstanding and Credit Available columns over 100,000 customers
@@ -395,7 +568,13 @@ def cleanup_list() -> None:
 
 def cleanup():
 	frappe.db.rollback()
+	frappe.db.sql("delete from `tabTimesheet Detail` where parent like %s", f"{PREFIX}-TS-%")
 	for doctype, field in (
+		("Sales Order", "customer"),
+		("Quotation", "customer"),
+		("Task", "customer"),
+		("Timesheet", "customer"),
+		("Project", "customer"),
 		("Sales Invoice", "customer"),
 		("Payment Entry", "party"),
 		("Customer Ledger Entry", "customer"),
@@ -436,7 +615,9 @@ def main():
 			"stock: one get_list per block, summed in Python", stock_overview, args.repeat
 		)
 		check_same_figures(composed, stock_figures)
-		print("  same figures both ways (invoices, ageing, payments, files)")
+		print(
+			"  same figures both ways (invoices, ageing, payments, files, orders, quotations, projects, tasks)"
+		)
 		print(
 			f"  ratio stock / crm_app: {stock / ours:.1f}x; crm_app {ours * 1000:.0f} ms (target under 150 ms)"
 		)
