@@ -276,7 +276,7 @@ DRAWN = {
 	'.page-container:not([style*="none"]) .no-result\')',
 	"tree": "() => document.querySelector('.page-container:not([style*=\"none\"]) .tree-link')",
 }
-CUSTOMER_OVERVIEW = "() => document.querySelector('.form-dashboard-section .row .col-sm-4')"
+CUSTOMER_OVERVIEW = "() => document.querySelector('.crm-customer-overview .crm-overview-block')"
 REFUSED = """() => [...document.querySelectorAll('.message-page-image, .modal.show .msgprint')].some(
 	e => e.offsetParent !== null)"""
 
