@@ -13,7 +13,7 @@ import json
 
 import frappe
 from frappe import _
-from frappe.utils import cint
+from frappe.utils import cint, flt
 
 from crm_app.customers.overview import overview_customers
 from crm_app.permissions import permitted_where
@@ -102,6 +102,51 @@ def entry(kind, date, doctype, name, title, user=None, amount=None, currency=Non
 		"currency": currency,
 		"route": route or ["Form", doctype, name],
 	}
+
+
+def documents_source(
+	kind: str,
+	kinds: set[str],
+	doctype: str,
+	customers: list[str],
+	limit: int,
+	*,
+	title,
+	date_field: str,
+	amount_field: str,
+	conditions: tuple[str, ...] = ("docstatus < 2",),
+	customer_field: str = "customer",
+	columns: tuple[str, ...] = (),
+) -> list[dict] | None:
+	"""The usual source over one doctype: its rows of the customers the user may read, newest first, each an
+	entry titled by `title(row)`; [] when the kind is not asked, None when the user may not read the doctype."""
+	if kind not in kinds:
+		return []
+	if not frappe.has_permission(doctype, "read"):
+		return None
+	selected = ", ".join(
+		("name", f"{date_field} as date", f"{amount_field} as amount", "currency", "owner", *columns)
+	)
+	rows = frappe.db.sql(
+		f"""select {selected} from `tab{doctype}`
+		where {permitted_where(doctype, [*conditions, f"{customer_field} in %(customers)s"])}
+		order by {date_field} desc, creation desc limit %(limit)s""",
+		{"customers": tuple(customers), "limit": limit},
+		as_dict=True,
+	)
+	return [
+		entry(
+			kind,
+			row.date,
+			doctype,
+			row.name,
+			title(row),
+			user=row.owner,
+			amount=flt(row.amount),
+			currency=row.currency,
+		)
+		for row in rows
+	]
 
 
 # the customers domain's sources: comments, the customer's own changes (Version rows), emails sent

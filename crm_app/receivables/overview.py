@@ -7,7 +7,7 @@ from frappe import _
 from frappe.utils import add_days, flt, nowdate
 
 from crm_app.access import require_read
-from crm_app.customers.activity import entry as activity_entry
+from crm_app.customers.activity import documents_source
 from crm_app.customers.defaults import get_effective_defaults
 from crm_app.customers.national_accounts import covering_head_office
 from crm_app.customers.overview import customer_filter, figure
@@ -323,58 +323,36 @@ def national_account_block(customers: list[str]) -> dict | None:
 
 def invoices_activity(customers: list[str], kinds: set[str], limit: int) -> list[dict] | None:
 	"""Sales invoices and credit notes, drafts included, by posting date."""
-	if "invoice" not in kinds:
-		return []
-	if not frappe.has_permission("Sales Invoice", "read"):
-		return None
-	rows = frappe.db.sql(
-		f"""select name, posting_date, creation, grand_total, currency, status, is_return, owner from {INVOICE}
-		where {permitted_where("Sales Invoice", ["customer in %(customers)s", "docstatus < 2"])}
-		order by posting_date desc, creation desc limit %(limit)s""",
-		{"customers": tuple(customers), "limit": limit},
-		as_dict=True,
+	return documents_source(
+		"invoice",
+		kinds,
+		"Sales Invoice",
+		customers,
+		limit,
+		title=lambda row: (
+			f"{_('Credit Note') if row.is_return else _('Sales Invoice')} {row.name} ({_(row.status)})"
+		),
+		date_field="posting_date",
+		amount_field="grand_total",
+		columns=("status", "is_return"),
 	)
-	return [
-		activity_entry(
-			"invoice",
-			row.posting_date,
-			"Sales Invoice",
-			row.name,
-			f"{_('Credit Note') if row.is_return else _('Sales Invoice')} {row.name} ({_(row.status)})",
-			user=row.owner,
-			amount=flt(row.grand_total),
-			currency=row.currency,
-		)
-		for row in rows
-	]
 
 
 def payments_activity(customers: list[str], kinds: set[str], limit: int) -> list[dict] | None:
 	"""Payments received and returned cheques, submitted, by posting date."""
-	if "payment" not in kinds:
-		return []
-	if not frappe.has_permission("Payment Entry", "read"):
-		return None
-	rows = frappe.db.sql(
-		f"""select name, posting_date, paid_amount, currency, payment_type, owner from `tabPayment Entry`
-		where {permitted_where("Payment Entry", ["party_type = 'Customer'", "party in %(customers)s", "docstatus = 1"])}
-		order by posting_date desc, creation desc limit %(limit)s""",
-		{"customers": tuple(customers), "limit": limit},
-		as_dict=True,
+	return documents_source(
+		"payment",
+		kinds,
+		"Payment Entry",
+		customers,
+		limit,
+		title=lambda row: f"{_(row.payment_type)} {row.name}",
+		date_field="posting_date",
+		amount_field="paid_amount",
+		conditions=("party_type = 'Customer'", "docstatus = 1"),
+		customer_field="party",
+		columns=("payment_type",),
 	)
-	return [
-		activity_entry(
-			"payment",
-			row.posting_date,
-			"Payment Entry",
-			row.name,
-			f"{_(row.payment_type)} {row.name}",
-			user=row.owner,
-			amount=flt(row.paid_amount),
-			currency=row.currency,
-		)
-		for row in rows
-	]
 
 
 def customer_status(customer: str) -> dict:

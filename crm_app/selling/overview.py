@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from crm_app.customers.activity import entry as activity_entry
+from crm_app.customers.activity import documents_source
 from crm_app.permissions import permitted_where
 
 # the order statuses shown, in this order, after the total (Draft and Cancelled are left out)
@@ -124,45 +124,29 @@ def quotations_block(customers: list[str]) -> dict | None:
 
 
 # the selling sources of the customer's activity history (hooks.py `customer_activity_sources`)
-ACTIVITY = {
-	"quotation": ("Quotation", "transaction_date"),
-	"order": ("Sales Order", "transaction_date"),
-}
 
 
-def _activity(kind: str, customers: list[str], kinds: set[str], limit: int) -> list[dict] | None:
-	if kind not in kinds:
-		return []
-	doctype, date_field = ACTIVITY[kind]
-	if not frappe.has_permission(doctype, "read"):
-		return None
-	rows = frappe.db.sql(
-		f"""select name, {date_field} as date, grand_total, currency, status, owner from `tab{doctype}`
-		where {permitted_where(doctype, ["customer in %(customers)s", "docstatus < 2"])}
-		order by {date_field} desc, creation desc limit %(limit)s""",
-		{"customers": tuple(customers), "limit": limit},
-		as_dict=True,
+def _activity(
+	kind: str, doctype: str, customers: list[str], kinds: set[str], limit: int
+) -> list[dict] | None:
+	return documents_source(
+		kind,
+		kinds,
+		doctype,
+		customers,
+		limit,
+		title=lambda row: f"{_(doctype)} {row.name} ({_(row.status)})",
+		date_field="transaction_date",
+		amount_field="grand_total",
+		columns=("status",),
 	)
-	return [
-		activity_entry(
-			kind,
-			row.date,
-			doctype,
-			row.name,
-			f"{_(doctype)} {row.name} ({_(row.status)})",
-			user=row.owner,
-			amount=flt(row.grand_total),
-			currency=row.currency,
-		)
-		for row in rows
-	]
 
 
 def quotations_activity(customers: list[str], kinds: set[str], limit: int) -> list[dict] | None:
 	"""Quotations to the customers, drafts included, by date."""
-	return _activity("quotation", customers, kinds, limit)
+	return _activity("quotation", "Quotation", customers, kinds, limit)
 
 
 def orders_activity(customers: list[str], kinds: set[str], limit: int) -> list[dict] | None:
 	"""Sales orders of the customers, drafts included, by date."""
-	return _activity("order", customers, kinds, limit)
+	return _activity("order", "Sales Order", customers, kinds, limit)
