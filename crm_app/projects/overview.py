@@ -6,15 +6,12 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, flt, today
 
+from crm_app.customers.overview import customer_filter
 from crm_app.permissions import permitted_where
 from crm_app.projects.tasks import CLOSED
 
 PROJECT_STATUSES = ("Open", "Completed", "Cancelled")
 UPCOMING_DAYS = 7
-
-
-def _customer_filter(customers: list[str]):
-	return customers[0] if len(customers) == 1 else ["in", customers]
 
 
 def projects_block(customers: list[str]) -> dict | None:
@@ -33,7 +30,7 @@ def projects_block(customers: list[str]) -> dict | None:
 				{"customers": tuple(customers)},
 			)
 		}
-	customer = _customer_filter(customers)
+	customer = customer_filter(customers)
 	figures = [
 		{
 			"label": _(status),
@@ -78,7 +75,7 @@ def tasks_block(customers: list[str]) -> dict | None:
 			{"customers": tuple(customers), "closed": CLOSED, "start": start, "end": end},
 		)[0]
 	to_do, overdue, upcoming = (int(c or 0) for c in counts)
-	customer = _customer_filter(customers)
+	customer = customer_filter(customers)
 	open_work = {"customer": customer, "status": ["not in", list(CLOSED)]}
 
 	def figure(label, count, extra):

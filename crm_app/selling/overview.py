@@ -7,6 +7,7 @@ from frappe import _
 from frappe.utils import flt
 
 from crm_app.customers.activity import documents_source
+from crm_app.customers.overview import customer_filter, figure
 from crm_app.permissions import permitted_where
 
 # the order statuses shown, in this order, after the total (Draft and Cancelled are left out)
@@ -18,19 +19,11 @@ def _in(customers: list[str]) -> str:
 
 
 def _figure(label: str, count: int, amount: float, currency: str, route: list) -> dict:
-	return {
-		"label": label,
-		"count": int(count),
-		"amount": flt(amount, 2),
-		"currency": currency,
-		"hours": None,
-		"route": route,
-	}
+	return figure(label, count=int(count), amount=flt(amount, 2), currency=currency, route=route)
 
 
 def _route(doctype: str, customers: list[str], **filters) -> list:
-	customer = customers[0] if len(customers) == 1 else ["in", customers]
-	return ["List", doctype, {"customer": customer, **filters}]
+	return ["List", doctype, {"customer": customer_filter(customers), **filters}]
 
 
 def orders_block(customers: list[str]) -> dict | None:
