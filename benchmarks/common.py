@@ -1,9 +1,17 @@
-"""Shared by the benchmark scripts: timing, and bulk inserts with Frappe's standard columns."""
+"""Shared by the benchmark scripts: timing, bulk inserts with Frappe's standard columns, and a web server
+of the bench (the app's WSGI entry or a benchmark's stock one) to measure over HTTP."""
 
+import os
 import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import frappe
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def timed(label: str, function, repeat: int):
@@ -26,3 +34,41 @@ def insert_rows(doctype: str, fields: list[str], rows) -> None:
 	rows = [(*row, now, now, "Administrator", "Administrator") for row in rows]
 	for start in range(0, len(rows), 5000):
 		insert(doctype, [*fields, "creation", "modified", "owner", "modified_by"], rows[start : start + 5000])
+
+
+def start_server(site: str, wsgi_module: str, output=subprocess.DEVNULL):
+	"""A gunicorn of the bench serving `site` from `wsgi_module` (dev/wsgi.py, or a stock entry in
+	benchmarks/), 2 workers of 4 threads; returns (process, url) once it answers a ping."""
+	from tests.conftest import _free_port, find_sites_path
+
+	port = _free_port()
+	process = subprocess.Popen(
+		[
+			str(Path(sys.executable).parent / "gunicorn"),
+			"--bind",
+			f"127.0.0.1:{port}",
+			"--workers",
+			"2",
+			"--threads",
+			"4",
+			"--timeout",
+			"120",
+			"--pythonpath",
+			f"{REPO / 'dev'},{REPO / 'benchmarks'}",
+			f"{wsgi_module}:application",
+		],
+		cwd=find_sites_path(),
+		env={**os.environ, "CRM_DEFAULT_SITE": site},
+		stdout=output,
+		stderr=subprocess.STDOUT,
+	)
+	url = f"http://127.0.0.1:{port}"
+	for _ in range(300):
+		try:
+			if requests.get(f"{url}/api/method/ping", timeout=2).ok:
+				return process, url
+		except requests.RequestException:
+			pass
+		time.sleep(0.3)
+	process.kill()
+	raise RuntimeError("server did not start")

@@ -29,8 +29,9 @@ import frappe
 from frappe.utils.nestedset import get_root_of
 from frappe.utils.password import update_password
 
+from benchmarks import common
 from crm_app.compat import frappe_rebuild_tree
-from tests.conftest import SITE, SITES_PATH, _free_port, connect_site
+from tests.conftest import SITE, connect_site
 from tests.trees import NAME_FIELD, assert_tree_valid, unique
 from tests.users import make_user, remove_user
 
@@ -39,37 +40,7 @@ TREES = ["Customer Group", "Territory"]
 
 
 def start_server(stock: bool):
-	port = _free_port()
-	env = {**os.environ, "CRM_DEFAULT_SITE": SITE}
-	process = subprocess.Popen(
-		[
-			str(Path(sys.executable).parent / "gunicorn"),
-			"--bind",
-			f"127.0.0.1:{port}",
-			"--workers",
-			"2",
-			"--threads",
-			"4",
-			"--timeout",
-			"120",
-			"--pythonpath",
-			f"{REPO / 'dev'},{REPO / 'benchmarks'}",
-			"stock_nestedset_wsgi:application" if stock else "wsgi:application",
-		],
-		cwd=SITES_PATH,
-		env=env,
-		stdout=subprocess.DEVNULL,
-		stderr=subprocess.DEVNULL,
-	)
-	url = f"http://127.0.0.1:{port}"
-	for _ in range(200):
-		try:
-			if requests.get(f"{url}/api/method/ping", timeout=2).ok:
-				return process, url
-		except requests.RequestException:
-			time.sleep(0.3)
-	process.kill()
-	raise RuntimeError("server did not start")
+	return common.start_server(SITE, "stock_nestedset_wsgi" if stock else "wsgi")
 
 
 def tops() -> dict[str, str]:

@@ -44,11 +44,12 @@ import frappe
 from frappe.utils.nestedset import get_root_of
 from frappe.utils.password import update_password
 
+from benchmarks import common
 from benchmarks.common import insert_rows
 from crm_app.compat import desk_prefix
 from crm_app.currency import default_company
 from crm_app.tree_rebuild import rebuild_tree
-from tests.conftest import _free_port, find_sites_path
+from tests.conftest import find_sites_path
 
 P = "DB"  # prefix of what is made here
 PASSWORD = "Desk-bench-1234!"
@@ -286,38 +287,8 @@ def ensure_users() -> dict[str, str]:
 
 
 def start_server(site: str, stock: bool):
-	port = _free_port()
 	log = open(REPO / ".bench" / f"desk-bench-{'stock' if stock else 'app'}.log", "w")
-	process = subprocess.Popen(
-		[
-			str(Path(sys.executable).parent / "gunicorn"),
-			"--bind",
-			f"127.0.0.1:{port}",
-			"--workers",
-			"2",
-			"--threads",
-			"4",
-			"--timeout",
-			"120",
-			"--pythonpath",
-			f"{REPO / 'dev'},{REPO / 'benchmarks'}",
-			"desk_stock_wsgi:application" if stock else "wsgi:application",
-		],
-		cwd=find_sites_path(),
-		env={**os.environ, "CRM_DEFAULT_SITE": site},
-		stdout=log,
-		stderr=subprocess.STDOUT,
-	)
-	url = f"http://127.0.0.1:{port}"
-	for _ in range(300):
-		try:
-			if requests.get(f"{url}/api/method/ping", timeout=2).ok:
-				return process, url
-		except requests.RequestException:
-			pass
-		time.sleep(0.3)
-	process.kill()
-	raise RuntimeError("server did not start")
+	return common.start_server(site, "desk_stock_wsgi" if stock else "wsgi", output=log)
 
 
 # ------------------------------------------------------------------------------------------ the desk
