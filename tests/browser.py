@@ -60,6 +60,16 @@ def where(error) -> str:
 	return f" ({frames[0]})" if frames else ""
 
 
+def wait_form(page, doctype):
+	"""Until the desk shows a form of `doctype` with nothing requested."""
+	page.wait_for_function(
+		"dt => window.cur_frm && cur_frm.doctype === dt && cur_frm.doc && !frappe.request.ajax_count",
+		arg=doctype,
+		timeout=30_000,
+	)
+	page.wait_for_timeout(500)
+
+
 def log_in(page, server_url, user, password):
 	"""Log in through the login page, collecting errors in page.errors (see `watch`)."""
 	watch(page)

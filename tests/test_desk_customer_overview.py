@@ -5,7 +5,7 @@ import frappe
 import pytest
 from frappe.utils import add_days, nowdate
 
-from tests.browser import ARTIFACTS, DESK, is_realtime_noise
+from tests.browser import ARTIFACTS, DESK, is_realtime_noise, wait_form
 from tests.receivables import invoice, purge, purge_masters, setup_customer
 from tests.users import make_french_user, remove_user
 
@@ -24,15 +24,6 @@ def late():
 	purge("Sales Invoice", [data.invoice])
 	purge_masters([data.customer], [data.group], [data.item], [data.company])
 	frappe.db.commit()
-
-
-def wait_form(page, doctype):
-	page.wait_for_function(
-		"dt => window.cur_frm && cur_frm.doctype === dt && cur_frm.doc && !frappe.request.ajax_count",
-		arg=doctype,
-		timeout=30_000,
-	)
-	page.wait_for_timeout(500)
 
 
 def errors_of(page):

@@ -4,7 +4,7 @@ picked, and the group's "Change Defaults for Customers" dialog."""
 import frappe
 import pytest
 
-from tests.browser import ARTIFACTS, DESK, page_errors
+from tests.browser import ARTIFACTS, DESK, page_errors, wait_form
 from tests.fixtures import make_price_list
 from tests.receivables import invoice, purge, purge_masters, setup_customer
 from tests.segments import make_group_segment
@@ -21,15 +21,6 @@ def sold():
 	purge("Sales Invoice", [data.invoice])
 	purge_masters([data.customer], [data.group], [data.item], [data.company])
 	frappe.db.commit()
-
-
-def wait_form(page, doctype):
-	page.wait_for_function(
-		"dt => window.cur_frm && cur_frm.doctype === dt && cur_frm.doc && !frappe.request.ajax_count",
-		arg=doctype,
-		timeout=30_000,
-	)
-	page.wait_for_timeout(500)
 
 
 def test_invoice_status_shows_in_list_and_header_and_payment_comes_filled(desk_page, server_url, sold):

@@ -10,9 +10,8 @@ import pytest
 from frappe.utils.nestedset import get_root_of
 
 from crm_app.customers.segment_rules import OPERATORS
-from tests.browser import ARTIFACTS, DESK, is_realtime_noise
+from tests.browser import ARTIFACTS, DESK, is_realtime_noise, wait_form
 from tests.receivables import invoice, purge, purge_masters, setup_customer
-from tests.test_desk_forms import wait_form
 from tests.trees import make_node, unique
 from tests.users import make_french_user, remove_user
 

@@ -7,7 +7,7 @@ import re
 import frappe
 import pytest
 
-from tests.browser import ARTIFACTS, DESK, is_realtime_noise
+from tests.browser import ARTIFACTS, DESK, is_realtime_noise, wait_form
 from tests.french import english_with_french_line
 from tests.receivables import purge, purge_masters
 from tests.selling import opportunity, quotation, sales_order, selling_world
@@ -32,15 +32,6 @@ def sold():
 		purge(doctype, frappe.get_all(doctype, filters={"company": world.company}, pluck="name"))
 	purge_masters([world.customer], [world.group], world.item_codes, [world.company])
 	frappe.db.commit()
-
-
-def wait_form(page, doctype):
-	page.wait_for_function(
-		"dt => window.cur_frm && cur_frm.doctype === dt && cur_frm.doc && !frappe.request.ajax_count",
-		arg=doctype,
-		timeout=30_000,
-	)
-	page.wait_for_timeout(500)
 
 
 def create(page, label):

@@ -10,4 +10,5 @@ import "./customer_status";
 import "./mailings";
 import "./onboarding_tour_guard";
 import "./awesomplete_status";
+import "./money_form";
 import "./selling";

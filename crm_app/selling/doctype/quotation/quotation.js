@@ -1,7 +1,7 @@
 // Copyright (c) 2026, crm_app contributors and contributors
 // For license information, please see license.txt
 
-crm_app.selling.money_form("Quotation", "Quotation Item", (doc) =>
+crm_app.money_form("Quotation", "Quotation Item", (doc) =>
 	doc.quotation_to === "Customer" ? doc.party_name : null
 );
 

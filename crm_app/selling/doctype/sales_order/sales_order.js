@@ -1,7 +1,7 @@
 // Copyright (c) 2026, crm_app contributors and contributors
 // For license information, please see license.txt
 
-crm_app.selling.money_form("Sales Order", "Sales Order Item", (doc) => doc.customer);
+crm_app.money_form("Sales Order", "Sales Order Item", (doc) => doc.customer);
 
 frappe.ui.form.on("Sales Order", {
 	refresh(frm) {
