@@ -275,6 +275,23 @@ def test_a_group_policy_is_written_at_the_credit_level_only(server_url, users):
 		frappe.db.commit()
 
 
+def submit_at_once(server_url, users, drafts) -> list[tuple[int, str | None]]:
+	"""Each draft invoice submitted over REST by its own session (two clerks in turn), all at once: each
+	answer's status code and exception type."""
+	from tests.test_concurrency import run_at_once
+
+	sessions = [
+		http_session(server_url, users["clerk" if i % 2 else "other_clerk"], PASSWORD)
+		for i in range(len(drafts))
+	]
+
+	def send(session, name):
+		response = session.put(f"{server_url}/api/resource/Sales Invoice/{name}", json={"docstatus": 1})
+		return response.status_code, response.json().get("exc_type")
+
+	return run_at_once([lambda s=s, n=n: send(s, n) for s, n in zip(sessions, drafts, strict=True)])
+
+
 @pytest.mark.parametrize(
 	("action", "tolerance", "passing", "refusal"),
 	[("Refuse", 25, 3, "CreditLimitExceededError"), ("Hold", 0, 2, "CreditHoldError")],
@@ -288,16 +305,7 @@ def test_concurrent_submissions_by_two_users_never_pass_the_limit(
 	set_policy(credit_control_action=action, credit_tolerance_percent=tolerance)
 	frappe.db.commit()
 	try:
-		sessions = [
-			http_session(server_url, users["clerk" if i % 2 else "other_clerk"], PASSWORD) for i in range(6)
-		]
-		from tests.test_concurrency import run_at_once
-
-		def send(session, name):
-			response = session.put(f"{server_url}/api/resource/Sales Invoice/{name}", json={"docstatus": 1})
-			return response.status_code, response.json().get("exc_type")
-
-		results = run_at_once([lambda s=s, n=n: send(s, n) for s, n in zip(sessions, drafts, strict=True)])
+		results = submit_at_once(server_url, users, drafts)
 		assert sorted(results) == sorted([(200, None)] * passing + [(417, refusal)] * (6 - passing))
 		frappe.db.rollback()
 		assert balance([data.customer], data.company, "EUR") == 400 * passing
@@ -448,17 +456,7 @@ def test_concurrent_submissions_for_two_branches_never_pass_their_head_office_li
 	set_policy(credit_control_action="Hold")
 	frappe.db.commit()
 	try:
-		from tests.test_concurrency import run_at_once
-
-		sessions = [
-			http_session(server_url, users["clerk" if i % 2 else "other_clerk"], PASSWORD) for i in range(6)
-		]
-
-		def send(session, name):
-			response = session.put(f"{server_url}/api/resource/Sales Invoice/{name}", json={"docstatus": 1})
-			return response.status_code, response.json().get("exc_type")
-
-		results = run_at_once([lambda s=s, n=n: send(s, n) for s, n in zip(sessions, drafts, strict=True)])
+		results = submit_at_once(server_url, users, drafts)
 		assert sorted(results) == sorted([(200, None)] * 2 + [(417, "CreditHoldError")] * 4)
 		frappe.db.rollback()
 		assert balance(branches, data.company, "EUR") == 800
