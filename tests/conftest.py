@@ -107,6 +107,10 @@ def server_url():
 			"4",  # several sessions at once, as people work: concurrency tests need it
 			"--timeout",
 			"120",
+			# the sessions of a concurrency test log in one by one, then wait for each other: gunicorn's 2 s
+			# default closed their idle connections just as they sent ("Remote end closed connection")
+			"--keep-alive",
+			"60",
 			"--pythonpath",
 			str(REPO / "dev"),
 			"wsgi:application",
