@@ -10,6 +10,7 @@ run first, before this process connects to the site. The desk tests share one Ch
 a fresh browser context for each test (tests/browser.py).
 """
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -89,13 +90,13 @@ def _free_port() -> int:
 		return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url():
-	"""A real Frappe HTTP server (gunicorn, loopback only) on the test site, for the whole session."""
+@contextlib.contextmanager
+def http_server(site: str = SITE, log_name: str = "test-server.log"):
+	"""A real Frappe HTTP server (gunicorn, loopback only) on `site` of this bench, for the block: its URL."""
 	port = _free_port()
-	env = {**os.environ, "CRM_DEFAULT_SITE": SITE}
+	env = {**os.environ, "CRM_DEFAULT_SITE": site}
 	bench_python = Path(sys.executable)
-	log = open(REPO / ".bench" / "test-server.log" if (REPO / ".bench").is_dir() else os.devnull, "w")
+	log = open(REPO / ".bench" / log_name if (REPO / ".bench").is_dir() else os.devnull, "w")
 	process = subprocess.Popen(
 		[
 			str(bench_python.parent / "gunicorn"),
@@ -132,10 +133,19 @@ def server_url():
 			process.kill()
 			raise RuntimeError(f"the test HTTP server did not start (see {log.name})")
 		time.sleep(0.3)
-	yield url
-	process.terminate()
-	process.wait(timeout=30)
-	log.close()
+	try:
+		yield url
+	finally:
+		process.terminate()
+		process.wait(timeout=30)
+		log.close()
+
+
+@pytest.fixture(scope="session")
+def server_url():
+	"""The test site's HTTP server, for the whole session."""
+	with http_server() as url:
+		yield url
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from crm_app.arguments import (
 	readable_customers,
 	strict_arguments,
 )
+from crm_app.compat import read_only
 from crm_app.customers import defaults, group_changes, leads, naming, national_accounts
 from crm_app.input_checks import ensure_exists
 from crm_app.permissions import values_outside_user_permissions
@@ -17,6 +18,7 @@ from crm_app.permissions import values_outside_user_permissions
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def get_effective_defaults(customers: str | list[str], company: str | None = None) -> dict:
 	"""Values in force for one or many customers, each with its source (customer, group, ancestor,
 	settings, company). `customers`: a name or a JSON list of names."""
@@ -28,6 +30,7 @@ def get_effective_defaults(customers: str | list[str], company: str | None = Non
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def preview_group_change(customer_group: str, changes: str | dict) -> list[dict]:
 	frappe.get_doc("Customer Group", customer_group).check_permission("read")
 	return group_changes.preview_group_change(customer_group, json_object(changes, "changes"))
@@ -46,6 +49,7 @@ def apply_group_change(
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def get_national_account(customer: str) -> dict:
 	frappe.get_doc("Customer", customer).check_permission("read")
 	return national_accounts.national_account_summary(customer)
@@ -68,6 +72,7 @@ def get_new_customer_defaults() -> dict:
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def get_customer_status(customer: str) -> dict:
 	"""Whether a customer is frozen (and why) or disabled, for the forms that pick it: known to anyone who
 	reads the customer, though the freeze fields may be at a permlevel the user does not read."""

@@ -7,6 +7,7 @@ Over REST: upload the file (`/api/method/upload_file`), create a Customer Import
 import frappe
 
 from crm_app.arguments import json_value, name_list, strict_arguments
+from crm_app.compat import read_only
 from crm_app.data_transfer import exporter, jobs
 
 
@@ -20,6 +21,7 @@ def start_import(customer_import: str, dry_run: bool = False) -> dict:
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def export_records(doctypes: str | list[str], file_format: str = "csv", filters: str | dict | None = None):
 	"""Download customers and trees as CSV (one doctype) or XLSX (a sheet each), re-importable as they
 	are; `filters` (JSON, Frappe's filters as an object or a list) applies to a single

@@ -6,6 +6,7 @@ from frappe import _
 
 from crm_app.access import require_permission
 from crm_app.arguments import InvalidArgumentError, strict_arguments
+from crm_app.compat import read_only
 from crm_app.customers import mailings, statements
 from crm_app.input_checks import ensure_exists, parse_date, permitted_doc
 
@@ -40,6 +41,7 @@ def send_mailing(mailing: str) -> dict:
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def preview_mailing(mailing: str, customer: str | None = None) -> dict:
 	"""What one recipient (the first ticked one, or the customer named) would get."""
 	doc = permitted_doc(MAILING, mailing, "read")
@@ -64,6 +66,7 @@ def preview_mailing(mailing: str, customer: str | None = None) -> dict:
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def statement_pdf(customer: str, company: str, from_date: str, to_date: str):
 	"""A customer's statement of account as a PDF download, in the customer's language."""
 	permitted_doc("Customer", customer)
@@ -92,6 +95,7 @@ def send_statement(customer: str, from_date: str, to_date: str, company: str | N
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def export_contacts(customer_segment: str | None = None, customer_group: str | None = None):
 	"""The contacts of a segment's members or of a group subtree's customers, as CSV (only customers the
 	user may read)."""

@@ -5,6 +5,7 @@ from frappe import _
 
 from crm_app.access import check_scope, require_permission
 from crm_app.arguments import InvalidArgumentError, name_list, readable_customers, strict_arguments
+from crm_app.compat import read_only
 from crm_app.customers import activity, overview
 from crm_app.input_checks import ensure_exists
 from crm_app.receivables import invoicing, statistics
@@ -33,6 +34,7 @@ def get_item_price(item_code: str, price_list: str | None = None) -> float | Non
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def get_statistics(
 	fiscal_year: str,
 	customer_group: str | None = None,
@@ -46,6 +48,7 @@ def get_statistics(
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def get_group_trends(
 	fiscal_year: str,
 	parent_customer_group: str | None = None,
@@ -67,6 +70,7 @@ def make_payment_entry(source_name: str):
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def get_customer_overview(customer: str) -> dict:
 	"""The customer's 360 view: every registered block (hooks.py `customer_overview_blocks`) by tab, over
 	the customer or, for a head office, its national account (what the user may read)."""
@@ -75,6 +79,7 @@ def get_customer_overview(customer: str) -> dict:
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def get_customer_activity(
 	customer: str, kinds: list[str] | str | None = None, start: int = 0, page_length: int = 20
 ) -> dict:
@@ -85,6 +90,7 @@ def get_customer_activity(
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def get_customer_banner(customer: str) -> dict:
 	"""Whether the customer is frozen (and why), disabled, or has overdue invoices (per currency, what the
 	user may read): the banner of its form and of every new document for it (hooks.py
@@ -117,6 +123,7 @@ def get_default_fiscal_year() -> str | None:
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def get_customer_list_balances(customers: str | list[str]) -> dict:
 	"""The customer list's Outstanding and Credit Available columns for the customers of one page."""
 	names = readable_customers(customers)

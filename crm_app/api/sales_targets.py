@@ -4,12 +4,14 @@ import frappe
 from frappe import _
 
 from crm_app.arguments import strict_arguments
+from crm_app.compat import read_only
 from crm_app.input_checks import ensure_exists
 from crm_app.sales_targets import actuals, variance
 
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def get_target_vs_actual(fiscal_year: str, period: str = "Monthly", sales_target: str | None = None) -> dict:
 	"""Target, actual, variance and % achieved per Sales Target node and period, rolled up the tree."""
 	return variance.permitted_target_vs_actual(fiscal_year, period, sales_target)
@@ -17,6 +19,7 @@ def get_target_vs_actual(fiscal_year: str, period: str = "Monthly", sales_target
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def get_target_invoice_lines(sales_target: str, from_date: str, to_date: str) -> list[dict]:
 	"""The invoice lines behind a target's figure."""
 	return actuals.permitted_invoice_lines(sales_target, from_date, to_date)
@@ -24,6 +27,7 @@ def get_target_invoice_lines(sales_target: str, from_date: str, to_date: str) ->
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def get_territory_targets(territory: str, fiscal_year: str | None = None) -> list[dict]:
 	"""The territory's sales targets and how far each has got (for its form)."""
 	frappe.get_doc("Territory", territory).check_permission("read")

@@ -10,6 +10,7 @@ from crm_app.arguments import (
 	readable_customers,
 	strict_arguments,
 )
+from crm_app.compat import read_only
 from crm_app.customers import segment_members, segment_rules
 from crm_app.input_checks import ensure_exists, permitted_doc
 
@@ -18,6 +19,7 @@ SEGMENT = segment_members.SEGMENT
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def preview_segment(
 	segment: str | None = None,
 	rules: str | list | None = None,
@@ -49,6 +51,7 @@ def preview_segment(
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def rule_fields(company: str | None = None) -> dict:
 	"""What a rule may name, for the form: each field's label in the user's language, kind, operators,
 	value widget and tree (see `segment_rules.field_choices`); with a company, its currency (the amounts'
