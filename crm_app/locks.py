@@ -6,6 +6,7 @@ what it read under a lock (a tree position, an outstanding balance) must read it
 (`for_update=True`, `FOR UPDATE`, `LOCK IN SHARE MODE`), which sees the latest committed rows.
 """
 
+import functools
 from contextlib import contextmanager
 
 import frappe
@@ -45,6 +46,28 @@ def conflicts_as_busy(what: str):
 		if _is_conflict(error):
 			raise_busy(what)
 		raise
+
+
+def runs_again_after_deadlock(what: str):
+	"""For a unit of work that takes its locks as it reads (a locking read over many rows cannot take them
+	all first): InnoDB undoes the whole transaction of a deadlock's victim. When the transaction had written
+	nothing before the work began, nothing of the caller's is lost: the work runs again from its start, a
+	few times; otherwise, or at the last attempt, the answer is "busy, try again" (409)."""
+
+	def decorate(function):
+		@functools.wraps(function)
+		def wrapper(*args, **kwargs):
+			wrote_nothing = not getattr(frappe.db, "transaction_writes", 1)
+			for attempt in range(LOCK_ATTEMPTS):
+				try:
+					return function(*args, **kwargs)
+				except frappe.QueryDeadlockError:
+					if not wrote_nothing or attempt == LOCK_ATTEMPTS - 1:
+						raise_busy(_(what))
+
+		return wrapper
+
+	return decorate
 
 
 def lock_doctype(doctype: str, doc=None, nowait: bool = False, what: str | None = None) -> None:

@@ -148,6 +148,14 @@ def server_url():
 		yield url
 
 
+@pytest.fixture(scope="session")
+def web_nodes(server_url):
+	"""Two web servers on the test site, separate processes as two machines behind a proxy would run them
+	(one database, one Redis): tests of concurrent writers spread their sessions over both."""
+	with http_server(SITE, "test-server-2.log") as second:
+		yield [server_url, second]
+
+
 @pytest.fixture
 def admin_session(server_url) -> requests.Session:
 	from tests.users import http_session

@@ -1,5 +1,6 @@
 """Many people at once, over real HTTP: each thread is its own logged-in session of a user with a real
-role, against the test gunicorn (2 workers x 4 threads). What is checked is what must never go wrong
+role, spread over two web servers on the site (two gunicorns, 2 workers x 4 threads each, as two
+machines behind a proxy). What is checked is what must never go wrong
 under concurrent writers: the trees, customer names and their child rows, the credit limit and the
 freeze.
 """
@@ -106,7 +107,7 @@ def sandbox_top(doctype: str) -> str:
 
 
 @pytest.mark.parametrize("doctype", ["Customer Group", "Territory", "Customer"])
-def test_concurrent_inserts_moves_and_deletes_keep_the_tree_exact(doctype, server_url, users):
+def test_concurrent_inserts_moves_and_deletes_keep_the_tree_exact(doctype, web_nodes, users):
 	top = sandbox_top(doctype)
 	parent_field = parent_field_of(doctype)
 	shared = threading.Lock()
@@ -114,6 +115,7 @@ def test_concurrent_inserts_moves_and_deletes_keep_the_tree_exact(doctype, serve
 	outcomes = Counter()
 
 	def worker(user, seed):
+		server_url = web_nodes[seed % len(web_nodes)]
 		session, rng = login(server_url, user), random.Random(seed)
 		for step in range(OPS_PER_SESSION):
 			with shared:
@@ -222,7 +224,7 @@ def test_tree_fields_sent_by_a_client_are_ignored(server_url, users):
 		delete_subtree("Customer Group", top)
 
 
-def test_homonyms_saved_at_once_get_distinct_names_and_keep_their_own_rows(server_url, users):
+def test_homonyms_saved_at_once_get_distinct_names_and_keep_their_own_rows(web_nodes, users):
 	data = setup_customer()
 	frappe.db.commit()
 	base = unique("Homonym")
@@ -230,6 +232,7 @@ def test_homonyms_saved_at_once_get_distinct_names_and_keep_their_own_rows(serve
 	try:
 
 		def save(user, limit):
+			server_url = web_nodes[limit % len(web_nodes)]
 			response = login(server_url, user).post(
 				resource(server_url, "Customer"),
 				json={
@@ -266,19 +269,22 @@ def _credit_setup(limit: float):
 	return data
 
 
-def test_concurrent_invoices_never_take_the_outstanding_over_the_limit(server_url, users):
+def test_concurrent_invoices_never_take_the_outstanding_over_the_limit(web_nodes, users):
 	data = _credit_setup(1000)
 	drafts = [invoice(data.customer, data.company, data.item, rate=400, submit=False).name for _ in range(6)]
 	frappe.db.commit()
 	try:
 
-		def submit(user, name):
+		def submit(user, name, server_url):
 			response = login(server_url, user).put(
 				resource(server_url, "Sales Invoice", name), json={"docstatus": 1}
 			)
 			return response.status_code, response.json().get("exc_type")
 
-		results = run_at_once([lambda u=users[i], n=name: submit(u, n) for i, name in enumerate(drafts)])
+		nodes = [web_nodes[i % len(web_nodes)] for i in range(len(drafts))]
+		results = run_at_once(
+			[lambda u=users[i], n=name, url=nodes[i]: submit(u, n, url) for i, name in enumerate(drafts)]
+		)
 		assert all(code < 500 for code, _exc in results), results
 		assert sorted(results) == sorted([(200, None)] * 2 + [(417, "CreditLimitExceededError")] * 4)
 		fresh_snapshot()
@@ -353,13 +359,13 @@ def test_a_credit_check_waiting_for_another_posting_counts_it(server_url, users)
 
 
 def test_customers_changing_while_their_segment_refreshes_end_up_exactly_where_the_rules_say(
-	server_url, users
+	web_nodes, users
 ):
-	"""Eight sessions move customers in and out of a segment's group while others refresh it: no request
+	"""Eight sessions (over two web servers) move customers in and out of a segment's group while others refresh it: no request
 	fails (a customer save never waits for a refresh: no deadlock), and once the background jobs have run,
 	the members are exactly the customers the rules select, counted right, with a history that alternates
 	joins and leaves."""
-	from tests.workers import bench_worker
+	from tests.workers import bench_workers
 
 	top = sandbox_top("Customer Group")
 	inside = make_node("Customer Group", unique("Inside"), top).name
@@ -381,6 +387,7 @@ def test_customers_changing_while_their_segment_refreshes_end_up_exactly_where_t
 	try:
 
 		def mover(user, seed):
+			server_url = web_nodes[seed % len(web_nodes)]
 			session, rng, codes = login(server_url, user), random.Random(seed), []
 			for _ in range(10):
 				response = session.put(
@@ -390,7 +397,7 @@ def test_customers_changing_while_their_segment_refreshes_end_up_exactly_where_t
 				codes.append((response.status_code, response.json().get("exc_type") or response.text[-600:]))
 			return codes
 
-		def refresher(user):
+		def refresher(user, server_url):
 			session, codes = login(server_url, user), []
 			for _ in range(6):
 				response = session.post(
@@ -401,12 +408,12 @@ def test_customers_changing_while_their_segment_refreshes_end_up_exactly_where_t
 			return codes
 
 		jobs = [lambda u=users[i], s=i: mover(u, s) for i in range(6)]
-		jobs += [lambda u=users[6]: refresher(u), lambda u=users[7]: refresher(u)]
+		jobs += [lambda u=users[6]: refresher(u, web_nodes[0]), lambda u=users[7]: refresher(u, web_nodes[1])]
 		results = run_at_once(jobs)
 		failed = [code for codes in results for code in codes if code[0] != 200]
 		assert not failed, failed
-		worker = bench_worker("short,long")
-		assert worker.returncode == 0, worker.stderr[-2000:]
+		for worker in bench_workers("short,long", count=2):  # two workers on the queue, as two machines
+			assert worker.returncode == 0, worker.stderr[-2000:]
 		fresh_snapshot()
 		in_group = set(frappe.get_all("Customer", {"customer_group": inside}, pluck="name"))
 		rows = frappe.get_all(

@@ -49,6 +49,7 @@ def users():
 		"other_clerk": make_user("Accounts User"),
 		"controller": make_user("Accounts User", "Accounts Manager"),
 		"sales": make_user("Sales User", "Sales Manager"),
+		"other_sales": make_user("Sales User"),
 	}
 	for user in made.values():
 		update_password(user, PASSWORD)
@@ -275,21 +276,25 @@ def test_a_group_policy_is_written_at_the_credit_level_only(server_url, users):
 		frappe.db.commit()
 
 
-def submit_at_once(server_url, users, drafts) -> list[tuple[int, str | None]]:
-	"""Each draft invoice submitted over REST by its own session (two clerks in turn), all at once: each
-	answer's status code and exception type."""
+def submit_at_once(
+	web_nodes, users, drafts, doctype="Sales Invoice", submitters=("clerk", "other_clerk")
+) -> list[tuple[int, str | None]]:
+	"""Each draft submitted over REST by its own session (two users in turn, on the two web servers in
+	turn), all at once: each answer's status code and exception type."""
 	from tests.test_concurrency import run_at_once
 
+	urls = [web_nodes[i % len(web_nodes)] for i in range(len(drafts))]
 	sessions = [
-		http_session(server_url, users["clerk" if i % 2 else "other_clerk"], PASSWORD)
-		for i in range(len(drafts))
+		http_session(url, users[submitters[i % len(submitters)]], PASSWORD) for i, url in enumerate(urls)
 	]
 
-	def send(session, name):
-		response = session.put(f"{server_url}/api/resource/Sales Invoice/{name}", json={"docstatus": 1})
+	def send(session, url, name):
+		response = session.put(f"{url}/api/resource/{doctype}/{name}", json={"docstatus": 1})
 		return response.status_code, response.json().get("exc_type")
 
-	return run_at_once([lambda s=s, n=n: send(s, n) for s, n in zip(sessions, drafts, strict=True)])
+	return run_at_once(
+		[lambda s=s, u=u, n=n: send(s, u, n) for s, u, n in zip(sessions, urls, drafts, strict=True)]
+	)
 
 
 @pytest.mark.parametrize(
@@ -297,7 +302,7 @@ def submit_at_once(server_url, users, drafts) -> list[tuple[int, str | None]]:
 	[("Refuse", 25, 3, "CreditLimitExceededError"), ("Hold", 0, 2, "CreditHoldError")],
 )
 def test_concurrent_submissions_by_two_users_never_pass_the_limit(
-	server_url, users, action, tolerance, passing, refusal
+	web_nodes, users, action, tolerance, passing, refusal
 ):
 	data = setup_customer()
 	set_limit("Customer", data.customer, data.company, 1000)
@@ -305,7 +310,7 @@ def test_concurrent_submissions_by_two_users_never_pass_the_limit(
 	set_policy(credit_control_action=action, credit_tolerance_percent=tolerance)
 	frappe.db.commit()
 	try:
-		results = submit_at_once(server_url, users, drafts)
+		results = submit_at_once(web_nodes, users, drafts)
 		assert sorted(results) == sorted([(200, None)] * passing + [(417, refusal)] * (6 - passing))
 		frappe.db.rollback()
 		assert balance([data.customer], data.company, "EUR") == 400 * passing
@@ -314,6 +319,51 @@ def test_concurrent_submissions_by_two_users_never_pass_the_limit(
 		frappe.db.rollback()
 		purge("Sales Invoice", drafts)
 		frappe.db.delete("Customer Ledger Summary", {"customer_group": data.group})
+		purge_masters([data.customer], [data.group], [data.item], [data.company])
+		frappe.db.commit()
+
+
+@pytest.mark.parametrize(
+	("action", "refused", "held"), [("Refuse", 4, 0), ("Hold", 0, 4)], ids=["refuse", "hold"]
+)
+def test_concurrent_orders_never_pass_the_limit_and_go_on_hold_past_it(
+	web_nodes, users, action, refused, held
+):
+	"""Six orders of 400 against a limit of 1,000, submitted at once by two Sales Users over two web
+	servers: two go through; the four others are refused, or submitted on hold, whatever the order."""
+	data = setup_customer()
+	set_limit("Customer", data.customer, data.company, 1000)
+	drafts = [
+		frappe.get_doc(
+			{
+				"doctype": "Sales Order",
+				"customer": data.customer,
+				"company": data.company,
+				"transaction_date": "2026-11-01",
+				"delivery_date": "2026-11-20",
+				"items": [{"item_code": data.item, "qty": 1, "rate": 400}],
+			}
+		)
+		.insert()
+		.name
+		for _ in range(6)
+	]
+	set_policy(credit_control_action=action, credit_tolerance_percent=0)
+	frappe.db.commit()
+	try:
+		results = submit_at_once(web_nodes, users, drafts, "Sales Order", ("sales", "other_sales"))
+		assert sorted(results) == sorted(
+			[(200, None)] * (6 - refused) + [(417, "CreditLimitExceededError")] * refused
+		)
+		frappe.db.rollback()
+		statuses = frappe.get_all("Sales Order", {"name": ("in", drafts)}, pluck="status")
+		assert sorted(statuses) == sorted(
+			["To Deliver and Bill"] * 2 + ["On Hold"] * held + ["Draft"] * refused
+		)
+		assert sorted(r.decision for r in decisions(data.customer)) == [action] * 4
+	finally:
+		frappe.db.rollback()
+		purge("Sales Order", drafts)
 		purge_masters([data.customer], [data.group], [data.item], [data.company])
 		frappe.db.commit()
 
@@ -444,7 +494,7 @@ def test_a_user_limited_to_some_customers_reads_only_their_decisions():
 	assert not frappe.has_permission(DECISION, "read", doc=theirs)
 
 
-def test_concurrent_submissions_for_two_branches_never_pass_their_head_office_limit(server_url, users):
+def test_concurrent_submissions_for_two_branches_never_pass_their_head_office_limit(web_nodes, users):
 	"""The branches' own rows do not hold each other back: the head office whose limit covers them does."""
 	data = setup_customer()
 	office = make_customer(data.group, is_group=1, credit_limit_covers_branches=1).name
@@ -456,7 +506,7 @@ def test_concurrent_submissions_for_two_branches_never_pass_their_head_office_li
 	set_policy(credit_control_action="Hold")
 	frappe.db.commit()
 	try:
-		results = submit_at_once(server_url, users, drafts)
+		results = submit_at_once(web_nodes, users, drafts)
 		assert sorted(results) == sorted([(200, None)] * 2 + [(417, "CreditHoldError")] * 4)
 		frappe.db.rollback()
 		assert balance(branches, data.company, "EUR") == 800

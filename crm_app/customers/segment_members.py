@@ -17,7 +17,7 @@ from frappe import _
 from frappe.utils import now
 
 from crm_app.customers.segment_rules import compile_rules
-from crm_app.locks import lock_row
+from crm_app.locks import lock_row, runs_again_after_deadlock
 
 SEGMENT, MEMBER, LOG = "Customer Segment", "Customer Segment Member", "Customer Segment Log"
 REMOVED = "Removed by Hand"
@@ -123,6 +123,7 @@ def preview(segment) -> dict:
 	}
 
 
+@runs_again_after_deadlock("Customer Segment")
 def refresh(name: str, proposal: bool = False) -> dict:
 	"""Bring the rule members of an automatic segment in line with its rules; returns the counts. With
 	`proposal`, a segment that does not follow its rules by itself takes in, once, what they propose.
