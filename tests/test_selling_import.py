@@ -247,6 +247,12 @@ def test_one_refused_document_writes_nothing_of_the_file(world):
 	bad = [w.customer, w.company, "2026-11-01", "2026-10-01", w.item_codes[0], 1]  # delivery before
 	file = xlsx_file("selling", {"Customer": customers, "Sales Order": (ORDER_HEADERS, [good, bad])})
 	try:
+		checked = import_files([file], dry_run=True)
+		assert [e["row"] for e in checked["errors"]] == [3]  # the form's refusal, found by the dry run
+		assert [w["message"] for w in checked["warnings"]] == [
+			f"Line 2: checked when imported, its customer {new_customer} is new in this file"
+		]
+		assert commit_or_roll_back(checked, good_rows_only=False) is False
 		report = import_files([file])
 		assert [e["row"] for e in report["errors"]] == [3]
 		assert commit_or_roll_back(report, good_rows_only=False) is False
@@ -283,6 +289,19 @@ def test_a_dry_run_lists_the_forms_message_and_writes_nothing(world):
 	assert [(e["sheet"], e["row"], e["message"]) for e in report["errors"]] == [("Sales Order", 2, message)]
 	assert commit_or_roll_back(report, good_rows_only=False) is False
 	assert not orders_of(w)
+
+
+def test_a_french_sheet_with_erpnexts_child_columns_imports(world):
+	w = world.inside
+	headers = ["Devis pour", "Tiers", "Société", "Date", "Article (Articles)", "Quantité (Articles)"]
+	rows = [
+		["Client", w.customer, w.company, "2026-11-01", w.item_codes[0], 2],
+		[None] * 4 + [w.item_codes[1], 1],
+	]
+	report = import_files([xlsx_file("devis", {"Devis": (headers, rows)})])
+	assert report["errors"] == [] and report["warnings"] == [] and report["created"] == {"Quotation": 1}
+	made = frappe.get_doc("Quotation", frappe.get_all("Quotation", {"company": w.company}, pluck="name")[0])
+	assert (made.quotation_to, made.customer, made.grand_total) == ("Customer", w.customer, 45)
 
 
 def test_update_changes_a_draft_and_refuses_to_change_a_submitted_document(world):
