@@ -337,3 +337,22 @@ def test_the_bench_commands_export_and_check_selling_documents(world, tmp_path):
 	finally:
 		purge("Sales Order", orders_of(w))
 		frappe.db.commit()
+
+
+def test_the_import_form_offers_submit_after_import_and_exports_selling_documents(desk_page, server_url):
+	from tests.browser import DESK, page_errors
+
+	desk_page.goto(f"{server_url}{DESK}/customer-import/new")
+	desk_page.wait_for_function(
+		"() => window.cur_frm && cur_frm.doctype === 'Customer Import'", timeout=30_000
+	)
+	assert (
+		desk_page.locator("[data-fieldname='submit_after_import'] input[type='checkbox']:visible").count()
+		== 1
+	)
+	desk_page.locator("button:has-text('Export')").first.click()
+	dialog = desk_page.locator(".modal.show")
+	dialog.locator("select[data-fieldname='file_format']").wait_for(timeout=10_000)
+	for doctype in DOCTYPES:
+		assert dialog.locator(f"input[data-unit='{doctype}']").count() == 1, doctype
+	assert page_errors(desk_page) == []

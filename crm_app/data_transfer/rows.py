@@ -43,7 +43,9 @@ class Row:
 	before: Mapping = field(
 		default_factory=lambda: NOTHING
 	)  # an existing record's stored values of the file's fields
-	children: list = field(default_factory=list)  # a selling document's item rows (Rows of the child doctype)
+	children: (
+		list | tuple
+	) = ()  # a selling document's item rows (Rows of the child doctype); shared when none
 
 	def fail(self, column: str | None, message: str) -> None:
 		self.errors.append((column, message))
@@ -178,7 +180,12 @@ def document_rows(rows: Iterator[Row]) -> Iterator[Row]:
 			if document is not None:
 				yield document
 			document = Row(
-				doctype=row.doctype, sheet=row.sheet, line=row.line, values=own, position=row.position
+				doctype=row.doctype,
+				sheet=row.sheet,
+				line=row.line,
+				values=own,
+				position=row.position,
+				children=[],
 			)
 		for table_field in sorted({key.split(".", 1)[0] for key in items}):
 			child_doctype = frappe.get_meta(row.doctype).get_field(table_field).options
@@ -203,7 +210,8 @@ def row_errors(rows) -> Iterator[dict]:
 	for row in rows:
 		for column, message in row.errors:
 			yield {"sheet": row.sheet, "row": row.line, "column": column, "message": message}
-		yield from row_errors(row.children)
+		if row.children:
+			yield from row_errors(row.children)
 
 
 def forget_message() -> None:
