@@ -356,3 +356,21 @@ def test_the_import_form_offers_submit_after_import_and_exports_selling_document
 	for doctype in DOCTYPES:
 		assert dialog.locator(f"input[data-unit='{doctype}']").count() == 1, doctype
 	assert page_errors(desk_page) == []
+
+
+def test_a_scoped_user_exports_over_rest_only_its_territorys_documents_with_their_items(world, server_url):
+	inside, outside = sales_order(world.inside, submit=False), sales_order(world.outside, submit=False)
+	frappe.db.commit()
+	try:
+		session = http_session(server_url, world.users["manager"], PASSWORD)
+		response = session.get(
+			f"{server_url}/api/method/crm_app.api.data_transfer.export_records",
+			params={"doctypes": frappe.as_json(["Sales Order"]), "file_format": "csv"},
+		)
+		assert response.ok, response.text[:500]
+		text = response.content.decode()
+		assert inside.name in text and outside.name not in text
+		assert world.inside.item_codes[1] in text and world.outside.item_codes[0] not in text
+	finally:
+		purge("Sales Order", [inside.name, outside.name])
+		frappe.db.commit()
