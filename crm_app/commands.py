@@ -116,10 +116,12 @@ def check_tree(context, doctype):
 @click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
 @click.option("--update", is_flag=True, help="Write the changed columns of records that exist already.")
 @click.option("--good-rows-only", is_flag=True, help="Write the rows that pass even if others fail.")
+@click.option("--submit", is_flag=True, help="Submit the quotations and sales orders imported.")
 @pass_context
-def import_data(context, files, dry_run, update, good_rows_only):
-	"""Import customers, customer groups, territories, sales persons and item groups from CSV or XLSX
-	(a sheet or file per doctype, named after it). Exit code 1 when a row is refused."""
+def import_data(context, files, dry_run, update, good_rows_only, submit):
+	"""Import customers, customer groups, territories, sales persons, item groups, opportunities,
+	quotations and sales orders (with their items) from CSV or XLSX (a sheet or file per doctype, named
+	after it). Exit code 1 when a row is refused."""
 	from pathlib import Path
 
 	from crm_app.data_transfer.importer import commit_or_roll_back, import_files
@@ -135,7 +137,12 @@ def import_data(context, files, dry_run, update, good_rows_only):
 				bar.update(int(done * 100 / total) - bar.pos)
 
 			report = import_files(
-				contents, dry_run=dry_run, update=update, good_rows_only=good_rows_only, progress=progress
+				contents,
+				dry_run=dry_run,
+				update=update,
+				good_rows_only=good_rows_only,
+				progress=progress,
+				submit=submit,
 			)
 		commit_or_roll_back(report, good_rows_only)
 		print_report(report)
@@ -157,7 +164,8 @@ def import_data(context, files, dry_run, update, good_rows_only):
 )
 @pass_context
 def export_data(context, doctypes, file_format, output, filters):
-	"""Export customers and trees (Customer, Customer Group, Territory, ...) so they re-import as they are."""
+	"""Export customers and trees (Customer, Customer Group, Territory, ...) or selling documents
+	(Opportunity, Quotation, Sales Order, with their items) so they re-import as they are."""
 	from pathlib import Path
 
 	from crm_app.data_transfer.exporter import export_records

@@ -1,7 +1,7 @@
 """REST and desk API for imports (`/api/method/crm_app.api.data_transfer.<name>`).
 
 Over REST: upload the file (`/api/method/upload_file`), create a Customer Import with its URL
-(`POST /api/resource/Customer Import`), call `start_import`, then poll the record (`GET
+(`POST /api/resource/Customer Import`; `submit_after_import` submits the quotations and orders imported), call `start_import`, then poll the record (`GET
 /api/resource/Customer Import/NAME`: status, report, error_file)."""
 
 import frappe
@@ -23,8 +23,8 @@ def start_import(customer_import: str, dry_run: bool = False) -> dict:
 @strict_arguments
 @read_only
 def export_records(doctypes: str | list[str], file_format: str = "csv", filters: str | dict | None = None):
-	"""Download customers and trees as CSV (one doctype) or XLSX (a sheet each), re-importable as they
-	are; `filters` (JSON, Frappe's filters as an object or a list) applies to a single
+	"""Download customers and trees, opportunities, quotations and sales orders (with their items) as CSV
+	(one doctype) or XLSX (a sheet each), re-importable as they are; `filters` (JSON, Frappe's filters as an object or a list) applies to a single
 	doctype. Only what the user may read is exported."""
 	names = name_list(doctypes, "doctypes")
 	filename, content = exporter.export_records(

@@ -13,7 +13,7 @@ from frappe.utils import strip_html_tags
 from crm_app.customers.credit_policy import GROUP_OVERRIDE_FIELD, POLICY_FIELDS, credit_policy_error
 from crm_app.customers.freeze import normalise_freeze
 from crm_app.customers.sensitive_fields import guarded_fields, refusal, unpermitted_change
-from crm_app.data_transfer.columns import IMPORT_ORDER, LINK_FIELD
+from crm_app.data_transfer.columns import IMPORT_ORDER, LINK_FIELD, SELLING_ORDER
 from crm_app.data_transfer.names import name_field
 from crm_app.data_transfer.rows import INSERT_CHUNK, STREAMED, Row, forget_message
 from crm_app.input_checks import check_value
@@ -113,7 +113,10 @@ class ValueRules:
 
 def _filled_later(row: Row, fieldname: str) -> bool:
 	"""Filled by the naming step: a node's name field from its name, a customer's group and territory
-	from the defaults."""
+	from the defaults; a selling document's fields and items by its own insert (the customer's values in
+	force first, then Frappe's check of what is still missing)."""
+	if row.doctype in SELLING_ORDER or "parentfield" in row.values:
+		return True
 	if row.doctype == STREAMED:
 		return fieldname in ("customer_group", "territory")
 	return fieldname == name_field(row.doctype) and bool(row.values.get("name"))

@@ -12,6 +12,9 @@ from crm_app.trees import IMPORTED_TREES
 IMPORT_ORDER = IMPORTED_TREES
 # Frappe's own documents linked to a customer: each row is saved as a document (after the customers)
 DOCUMENT_ORDER = ["Contact", "Address"]
+# selling documents, each with its item rows (ERPNext's Data Import shape): saved as documents through
+# their own insert and submit, after the customers, an opportunity before the quotation that names it
+SELLING_ORDER = ["Opportunity", "Quotation", "Sales Order"]
 # the customer a contact or an address belongs to (ERPNext exports the links table's column)
 LINK_HEADERS = {"customer", "client", "link name", "link name (links)", "nom du lien"}
 LINK_FIELD = "link:customer"
@@ -43,7 +46,7 @@ def french() -> dict[str, str]:
 def sheet_doctype(sheet_name: str, translations: dict[str, str]) -> str | None:
 	"""The doctype a sheet or file is named after: `Customer`, `customer`, `Customers`, `Clients`, ..."""
 	wanted = normalise(sheet_name).replace("_", " ")
-	for doctype in IMPORT_ORDER + DOCUMENT_ORDER:
+	for doctype in IMPORT_ORDER + DOCUMENT_ORDER + SELLING_ORDER:
 		names = {doctype.lower(), translations.get(doctype, doctype).lower()}
 		if wanted in names | {f"{n}s" for n in names} | {f"{n}x" for n in names}:
 			return doctype
@@ -76,7 +79,38 @@ def column_map(doctype: str, translations: dict[str, str]) -> dict[str, str]:
 		for header in (df.fieldname, df.label, translations.get(df.label or "")):
 			if header:
 				mapping.setdefault(normalise(header), df.fieldname)
+	if doctype in SELLING_ORDER:
+		mapping.update(child_column_map(doctype, translations))
 	return mapping
+
+
+def child_column_map(doctype: str, translations: dict[str, str]) -> dict[str, str]:
+	"""The columns of a document's child rows, as ERPNext's Data Import names them: `Item Code (Items)`
+	(or in French), `items.item_code`, `item_code (Items)` -> `items.item_code`."""
+	mapping = {}
+	for table in frappe.get_meta(doctype).get_table_fields():
+		table_labels = {table.label, translations.get(table.label or ""), table.fieldname} - {None, ""}
+		for df in frappe.get_meta(table.options).fields:
+			if df.fieldtype in no_value_fields or df.fieldtype in table_fields:
+				continue
+			key = child_key(table.fieldname, df.fieldname)
+			mapping[normalise(key)] = key
+			for label in (df.label, translations.get(df.label or ""), df.fieldname):
+				for table_label in table_labels if label else ():
+					mapping.setdefault(normalise(f"{label} ({table_label})"), key)
+	return mapping
+
+
+def child_key(table_field: str, fieldname: str) -> str:
+	"""A child row's column among the document's values: `items.item_code`."""
+	return f"{table_field}.{fieldname}"
+
+
+def child_header(doctype: str, table_field: str, fieldname: str) -> str:
+	"""The header ERPNext's export gives a child column: `Item Code (Items)`."""
+	table = frappe.get_meta(doctype).get_field(table_field)
+	label = frappe.get_meta(table.options).get_label(fieldname)
+	return f"{label} ({table.label or table.fieldname})"
 
 
 def doctype_from_headers(headers: list[str], translations: dict[str, str]) -> str | None:

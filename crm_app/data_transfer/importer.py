@@ -22,8 +22,8 @@ keeps what ties the rows of different sheets and batches together.
 import frappe
 
 from crm_app.customers.naming import new_customer_defaults
-from crm_app.data_transfer import checks
-from crm_app.data_transfer.columns import DOCUMENT_ORDER, IMPORT_ORDER, LINK_FIELD, french
+from crm_app.data_transfer import checks, selling
+from crm_app.data_transfer.columns import DOCUMENT_ORDER, IMPORT_ORDER, LINK_FIELD, SELLING_ORDER, french
 from crm_app.data_transfer.names import Namer, name_row, with_customer_defaults
 from crm_app.data_transfer.rows import STREAMED, TREES, FileRows, Report, Row, Stream, read_files, row_errors
 from crm_app.data_transfer.writer import Writer, moved_nodes
@@ -37,18 +37,25 @@ def import_files(
 	update: bool = False,
 	good_rows_only: bool = False,
 	progress=None,
+	submit: bool = False,
 ) -> dict:
 	"""Import (filename, content) files; returns the report. Nothing is committed here: the caller ends
-	the transaction with `commit_or_roll_back`."""
+	the transaction with `commit_or_roll_back`. `submit`: the selling documents inserted (or drafts
+	updated) are submitted, as ERPNext's "Submit After Import"."""
 	report = Report(dry_run=dry_run)
 	translations = french()
 	read = read_files(files, translations, report)
 	check = _Check(read, update, checks.ValueRules(translations))
 	check.run()
 	report.errors.extend(sorted(check.errors(), key=lambda error: (error["sheet"], error["row"])))
-	if dry_run or (report.errors and not good_rows_only):
+	if dry_run:
+		# the selling documents' own rules need the documents: saved, then rolled back with the rest
+		_write_selling(read, check, report, update, submit)
+		return report.as_dict()
+	if report.errors and not good_rows_only:
 		return report.as_dict()
 	_write(read, check, Writer(update, report), progress)
+	_write_selling(read, check, report, update, submit, progress)
 	return report.as_dict()
 
 
@@ -78,6 +85,11 @@ class _Check:
 		self.streamed_errors = []  # errors of the customer rows not held
 
 	def run(self) -> None:
+		for doctype in SELLING_ORDER:
+			selling.check_rows(doctype, self.held.get(doctype, ()), self.value_rules)
+		self._check_trees_and_customers()
+
+	def _check_trees_and_customers(self) -> None:
 		"""Trees first (they link to nothing else of the file), then the customers a batch at a time against
 		the trees as checked, then the national accounts between customers, then contacts and addresses."""
 		for doctype in TREES:
@@ -165,7 +177,13 @@ class _Check:
 		the name is kept."""
 		wanted = {
 			row.values.get(LINK_FIELD) for doctype in DOCUMENT_ORDER for row in self.held.get(doctype, ())
-		} - {None}
+		}
+		wanted |= {
+			row.values.get(selling.CUSTOMER_FIELD[doctype])
+			for doctype in SELLING_ORDER
+			for row in self.held.get(doctype, ())
+		}
+		wanted -= {None}
 		links_to_customers = [
 			df.fieldname
 			for df in frappe.get_meta(STREAMED).fields
@@ -233,6 +251,18 @@ def _write(read: FileRows, check: _Check, writer: Writer, progress=None) -> None
 				progress(len(rows), len(rows), frappe._(doctype))
 	_write_customers(read.streams, check, writer, progress)
 	writer.write_documents(read.held)
+
+
+def _write_selling(read: FileRows, check: _Check, report: Report, update: bool, submit: bool, progress=None):
+	"""After the customers (a document may be for a customer of the file): each document saved as a form
+	saves it."""
+	if not any(read.held.get(doctype) for doctype in SELLING_ORDER):
+		return
+
+	def new_in_file(customer: str) -> bool:
+		return bool(check.file_customer(customer)) and not frappe.db.exists(STREAMED, customer)
+
+	selling.write_documents(read.held, report, update, submit, new_in_file, progress)
 
 
 def _write_customers(streams: list[Stream], check: _Check, writer: Writer, progress=None) -> None:

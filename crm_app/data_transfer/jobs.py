@@ -59,6 +59,7 @@ def run_import(record, file, dry_run: bool, progress) -> dict:
 			update=bool(record.update_existing),
 			good_rows_only=bool(record.good_rows_only),
 			progress=progress,
+			submit=bool(record.submit_after_import),
 		)
 	except frappe.ValidationError as error:  # a file that cannot be read at all
 		frappe.db.rollback()

@@ -14,6 +14,7 @@ from crm_app.data_transfer.columns import (
 	ADDRESS_PREFIX,
 	DOCUMENT_ORDER,
 	IMPORT_ORDER,
+	SELLING_ORDER,
 	column_map,
 	doctype_from_headers,
 	normalise,
@@ -42,6 +43,9 @@ class Row:
 	before: Mapping = field(
 		default_factory=lambda: NOTHING
 	)  # an existing record's stored values of the file's fields
+	children: (
+		list | tuple
+	) = ()  # a selling document's item rows (Rows of the child doctype); shared when none
 
 	def fail(self, column: str | None, message: str) -> None:
 		self.errors.append((column, message))
@@ -110,7 +114,7 @@ def read_files(files: list[tuple[str, bytes]], translations: dict[str, str], rep
 						"row": None,
 						"column": None,
 						"message": _("{0}: a sheet must be named after what it holds ({1})").format(
-							sheet.name, ", ".join(IMPORT_ORDER + DOCUMENT_ORDER)
+							sheet.name, ", ".join(IMPORT_ORDER + DOCUMENT_ORDER + SELLING_ORDER)
 						),
 					}
 				)
@@ -118,6 +122,8 @@ def read_files(files: list[tuple[str, bytes]], translations: dict[str, str], rep
 			fieldnames = _fieldnames(sheet, doctype, translations, report)
 			if doctype == STREAMED:
 				read.streams.append(Stream(sheet, fieldnames))
+			elif doctype in SELLING_ORDER:
+				read.held[doctype].extend(document_rows(sheet_rows(sheet, doctype, fieldnames)))
 			else:
 				read.held[doctype].extend(sheet_rows(sheet, doctype, fieldnames))
 	return read
@@ -158,10 +164,54 @@ def sheet_rows(sheet: Sheet, doctype: str, fieldnames: list) -> Iterator[Row]:
 		)
 
 
+def document_rows(rows: Iterator[Row]) -> Iterator[Row]:
+	"""ERPNext's Data Import shape: a document's first line gives its columns and its first item, the
+	following lines with every document column empty give its other items; a line repeating the document's
+	ID also belongs to it (one line per item, the document's columns repeated). An item column is
+	`items.item_code` among the values; each item becomes a Row of the child doctype, with its own line."""
+	document = None
+	for row in rows:
+		own = {key: value for key, value in row.values.items() if "." not in key}
+		items = {key: value for key, value in row.values.items() if "." in key}
+		continues = document is not None and (
+			not own or (own.get("name") and own.get("name") == document.values.get("name"))
+		)
+		if not continues:
+			if document is not None:
+				yield document
+			document = Row(
+				doctype=row.doctype,
+				sheet=row.sheet,
+				line=row.line,
+				values=own,
+				position=row.position,
+				children=[],
+			)
+		for table_field in sorted({key.split(".", 1)[0] for key in items}):
+			child_doctype = frappe.get_meta(row.doctype).get_field(table_field).options
+			values = {
+				key.split(".", 1)[1]: value
+				for key, value in items.items()
+				if key.startswith(f"{table_field}.")
+			}
+			document.children.append(
+				Row(
+					doctype=child_doctype,
+					sheet=row.sheet,
+					line=row.line,
+					values={"parentfield": table_field, **values},
+				)
+			)
+	if document is not None:
+		yield document
+
+
 def row_errors(rows) -> Iterator[dict]:
 	for row in rows:
 		for column, message in row.errors:
 			yield {"sheet": row.sheet, "row": row.line, "column": column, "message": message}
+		if row.children:
+			yield from row_errors(row.children)
 
 
 def forget_message() -> None:

@@ -64,9 +64,19 @@ function render_report(frm) {
 		}`);
 }
 
-// Customers and trees to a file that re-imports as it is (what the user may read, trees parent first).
+// Customers, trees and selling documents to a file that re-imports as it is (what the user may read, trees
+// parent first, a document's items on the lines after it).
 function export_dialog() {
-	const doctypes = ["Customer", "Customer Group", "Territory", "Sales Person", "Item Group"];
+	const doctypes = [
+		"Customer",
+		"Customer Group",
+		"Territory",
+		"Sales Person",
+		"Item Group",
+		"Opportunity",
+		"Quotation",
+		"Sales Order",
+	];
 	const dialog = new frappe.ui.Dialog({
 		title: __("Export"),
 		fields: [

@@ -25,6 +25,7 @@ class CustomerImport(Document):
 		import_file: DF.Attach
 		report: DF.JSON | None
 		status: DF.Literal["Pending", "Queued", "Checked", "Success", "Partial Success", "Failed"]
+		submit_after_import: DF.Check
 		update_existing: DF.Check
 	# end: auto-generated types
 
@@ -34,5 +35,8 @@ class CustomerImport(Document):
 				_("{0}: only CSV and XLSX files can be imported").format(self.import_file),
 				UnreadableFileError,
 			)
-		if self.has_value_changed("import_file") or self.has_value_changed("update_existing"):
+		if any(
+			self.has_value_changed(field)
+			for field in ("import_file", "update_existing", "submit_after_import")
+		):
 			self.status = "Pending"  # a new file or option: the last run's report no longer applies
