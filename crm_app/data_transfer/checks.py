@@ -12,6 +12,7 @@ from frappe.utils import strip_html_tags
 
 from crm_app.customers.credit_policy import GROUP_OVERRIDE_FIELD, POLICY_FIELDS, credit_policy_error
 from crm_app.customers.freeze import normalise_freeze
+from crm_app.customers.master_checks import check_name_free, check_selling_price_list, selling_flags
 from crm_app.customers.sensitive_fields import guarded_fields, refusal, unpermitted_change
 from crm_app.data_transfer.columns import IMPORT_ORDER, LINK_FIELD
 from crm_app.data_transfer.names import name_field
@@ -130,7 +131,46 @@ def check_stored(doctype: str, rows: list[Row], update: bool) -> None:
 	for row in rows:
 		freeze_rule(row)
 		credit_policy_rule(row)
+	if doctype == "Customer Group":
+		new = {row.name for row in rows if not row.exists}
+		check_names_free(doctype, rows, existing("Customer", new) if new else set())
+	price_list_rule(rows)
 	check_permissions(doctype, [row for row in rows if not row.errors], update)
+
+
+def check_names_free(doctype: str, rows: list[Row], other_names: Container) -> None:
+	"""crm_app.customers.master_checks.check_name_free for each new row: a group not named like a customer,
+	a customer not named like a group (`other_names`: the other doctype's names, stored or in the file)."""
+	for row in rows:
+		if row.name and not row.exists and not row.errors:
+			_apply(row, name_field(doctype), check_name_free, doctype, row.name, other_names)
+
+
+def price_list_rule(rows: list[Row]) -> None:
+	"""crm_app.customers.master_checks.check_selling_price_list, the price lists read once a chunk."""
+	wanted = [row for row in rows if row.values.get("default_price_list") and not row.errors]
+	flags = selling_flags({row.values["default_price_list"] for row in wanted})
+	for row in wanted:
+		price_list = row.values["default_price_list"]
+		if price_list in flags:  # an unknown one is the link check's
+			_apply(
+				row,
+				"default_price_list",
+				check_selling_price_list,
+				row.doctype,
+				row.name,
+				price_list,
+				flags[price_list],
+			)
+
+
+def _apply(row: Row, column: str, check: Callable, *args) -> None:
+	"""Run a form's check on a row: what it throws becomes the row's error."""
+	try:
+		check(*args)
+	except frappe.ValidationError as error:
+		forget_message()
+		row.fail(column, strip_html_tags(str(error)))
 
 
 def load_before(doctype: str, rows: list[Row], update: bool) -> None:
