@@ -1,6 +1,6 @@
 """Check step of the import: a row is held to what a form save holds a document to, by the same functions
-(crm_app.trees for the tree rules, crm_app.customers.freeze, crm_app.customers.sensitive_fields, the
-field checks of crm_app.input_checks). Each check takes the rows and what it compares them with."""
+(crm_app.trees for the tree rules, crm_app.customers.freeze, crm_app.customers.sensitive_fields,
+crm_app.customers.master_checks for names and price lists, the field checks of crm_app.input_checks). Each check takes the rows and what it compares them with."""
 
 from collections import defaultdict
 from collections.abc import Callable, Container
@@ -125,7 +125,8 @@ def _filled_later(row: Row, fieldname: str) -> bool:
 
 def check_stored(doctype: str, rows: list[Row], update: bool) -> None:
 	"""The freeze rule (a frozen customer keeps its stored reason, unfreezing clears it), a group's credit
-	control policy and the user's rights, each as a form save applies them."""
+	control policy, a new group's name (not a customer's), a selling default price list and the user's
+	rights, each as a form save applies them."""
 	rows = [row for row in rows if row.name and not row.errors]
 	load_before(doctype, rows, update)
 	for row in rows:
