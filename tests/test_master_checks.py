@@ -242,6 +242,12 @@ def test_a_mailing_without_an_outgoing_account_is_refused_before_it_is_queued(wo
 		assert response.status_code == 417
 		frappe.db.rollback()  # a fresh snapshot
 		assert frappe.db.get_value("Customer Mailing", world.mailing, "status") != "Queued"
+		# the customer form's one-click statement too
+		response = world.session.post(
+			f"{server_url}/api/method/crm_app.api.mailings.send_statement",
+			json={"customer": world.customer, "from_date": "2026-01-01", "to_date": "2026-12-31"},
+		)
+		assert_refused(response, "NoOutgoingEmailAccountError", world.customer, "Set one up in Email Account")
 	finally:
 		for name in defaults:
 			frappe.db.set_value("Email Account", name, "default_outgoing", 1)

@@ -1,6 +1,7 @@
 """Check step of the import: a row is held to what a form save holds a document to, by the same functions
 (crm_app.trees for the tree rules, crm_app.customers.freeze, crm_app.customers.sensitive_fields,
-crm_app.customers.master_checks for names and price lists, the field checks of crm_app.input_checks). Each check takes the rows and what it compares them with."""
+crm_app.customers.master_checks for names and price lists, the field checks of crm_app.input_checks).
+Each check takes the rows and what it compares them with."""
 
 from collections import defaultdict
 from collections.abc import Callable, Container
