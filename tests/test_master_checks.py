@@ -170,23 +170,27 @@ def test_two_credit_limits_for_one_company_are_refused(world, server_url, doctyp
 # 3. and 4. one receivable account a company, of the Receivable type
 
 
-def test_two_receivable_accounts_for_one_company_are_refused(world, server_url):
+@pytest.mark.parametrize("doctype", ["Customer Group", "Customer"])
+def test_two_receivable_accounts_for_one_company_are_refused(world, server_url, doctype):
+	name = world.group if doctype == "Customer Group" else world.customer
 	rows = [
 		{"company": world.company, "account": world.receivable},
 		{"company": world.company, "account": world.other_receivable},
 	]
-	response = put(world, server_url, "Customer Group", world.group, accounts=rows)
-	assert_refused(response, "DuplicatePartyAccountError", world.company, world.group)
-	saved = assert_accepted(put(world, server_url, "Customer Group", world.group, accounts=rows[1:]))
+	response = put(world, server_url, doctype, name, accounts=rows)
+	assert_refused(response, "DuplicatePartyAccountError", world.company, name)
+	saved = assert_accepted(put(world, server_url, doctype, name, accounts=rows[1:]))
 	assert [row["account"] for row in saved["accounts"]] == [world.other_receivable]
 
 
-def test_a_payable_account_as_receivable_account_is_refused(world, server_url):
+@pytest.mark.parametrize("doctype", ["Customer Group", "Customer"])
+def test_a_payable_account_as_receivable_account_is_refused(world, server_url, doctype):
+	name = world.group if doctype == "Customer Group" else world.customer
 	rows = [{"company": world.company, "account": world.payable}]
-	response = put(world, server_url, "Customer Group", world.group, accounts=rows)
-	assert_refused(response, "NotAReceivableAccountError", world.payable, world.group, "Payable")
+	response = put(world, server_url, doctype, name, accounts=rows)
+	assert_refused(response, "NotAReceivableAccountError", world.payable, name, "Payable")
 	rows = [{"company": world.company, "account": world.receivable}]
-	assert_accepted(put(world, server_url, "Customer Group", world.group, accounts=rows))
+	assert_accepted(put(world, server_url, doctype, name, accounts=rows))
 
 
 # 5. a selling price list as default price list
