@@ -100,6 +100,8 @@ before_request = ["crm_app.input_checks.check_request"]
 # announces what changed (crm_app.announcements); the reactions are listed in crm_events below
 doc_events = {
 	"Customer": {
+		# receivables: a credit limit is never set below what the customer owes
+		"validate": "crm_app.receivables.credit_limits.validate_limits_cover_outstanding",
 		"on_update": "crm_app.announcements.customer_saved",
 		"on_trash": "crm_app.announcements.customer_trashed",
 	},

@@ -318,8 +318,10 @@ def test_sending_needs_an_outgoing_account_and_a_ticked_recipient(data, outgoing
 	frappe.local.outgoing_email_account = {}
 	mailings.get_recipients(mailing)
 	mailing.save()
-	with pytest.raises(frappe.OutgoingEmailError):
+	with pytest.raises(mailings.NoOutgoingEmailAccountError, match="Set one up in Email Account") as refused:
 		mailings.enqueue_send(mailing.name)
+	assert refused.value.http_status_code == 417 and mailing.name in str(refused.value)
+	assert frappe.db.get_value("Customer Mailing", mailing.name, "status") != "Queued"
 
 
 def test_a_message_that_cannot_be_written_is_refused_when_previewed(data):

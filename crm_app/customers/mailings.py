@@ -27,6 +27,12 @@ class MailingError(frappe.ValidationError):
 	pass
 
 
+class NoOutgoingEmailAccountError(MailingError, frappe.OutgoingEmailError):
+	"""Nothing can be sent: the user sets up an outgoing Email Account (a 4xx, not Frappe's 501)."""
+
+	http_status_code = 417
+
+
 # the message of each kind when the mailing gives none; `_` renders in the customer's language
 DEFAULT_SUBJECT = {
 	STATEMENT: '{{ _("Statement of account from {0} to {1}").format(from_date, to_date) }}',
@@ -202,13 +208,17 @@ def _amounts_by_currency(rows: list[dict], field: str) -> str:
 	return ", ".join(fmt_money(amount, currency=currency) for currency, amount in sorted(totals.items()))
 
 
-def check_outgoing_account() -> None:
+def check_outgoing_account(record: str) -> None:
+	"""Refused before anything is queued when no email could leave: the user's to fix, a 417 rather than
+	Frappe's 501 (a server fault) once the emails sit in the queue. `record`: what was to be sent."""
 	from frappe.email.doctype.email_account.email_account import EmailAccount
 
 	if not EmailAccount.find_outgoing():
 		frappe.throw(
-			_("No outgoing Email Account: set a default one in Email Account before sending"),
-			frappe.OutgoingEmailError,
+			_(
+				"{0} cannot be sent: there is no outgoing Email Account. Set one up in Email Account (Enable Outgoing and Default Outgoing ticked), then send again."
+			).format(record),
+			NoOutgoingEmailAccountError,
 		)
 
 
@@ -288,7 +298,7 @@ def send_statement(customer: str, company: str | None, from_date, to_date) -> di
 	"""The one-click statement of the customer's form: the statement of account of the period, emailed at
 	once to the customer's primary contact (as a mailing's statement is), tagged as a statement. Without a
 	company, the one of the customer's latest ledger row (else the user's default company)."""
-	check_outgoing_account()
+	check_outgoing_account(_("The statement of account of {0}").format(frappe.bold(customer)))
 	company = company or statement_company(customer)
 	contact = next(iter(primary_contacts([customer])), None)
 	if not contact:
@@ -325,7 +335,7 @@ def enqueue_send(name: str) -> str:
 	"""Queue the sending of a mailing (checked first, so the user hears of a problem now)."""
 	mailing = frappe.get_doc(MAILING, name)
 	check(mailing)
-	check_outgoing_account()
+	check_outgoing_account(_("Mailing {0}").format(frappe.bold(name)))
 	if not any(row.send for row in mailing.recipients):
 		frappe.throw(_("No recipient is ticked: use Get Recipients first"), MailingError)
 	mailing.db_set("status", "Queued")
@@ -382,6 +392,7 @@ def send_scheduled(today=None, commit: bool = True) -> list[str]:
 		mailing = frappe.get_doc(MAILING, name)
 		try:
 			frappe.set_user(mailing.owner)
+			check_outgoing_account(_("Mailing {0}").format(frappe.bold(name)))  # logged, not sent
 			if mailing.mailing_type == STATEMENT:
 				mailing.from_date, mailing.to_date = next_period(mailing, today)
 			get_recipients(mailing)

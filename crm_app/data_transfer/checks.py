@@ -1,6 +1,7 @@
 """Check step of the import: a row is held to what a form save holds a document to, by the same functions
-(crm_app.trees for the tree rules, crm_app.customers.freeze, crm_app.customers.sensitive_fields, the
-field checks of crm_app.input_checks). Each check takes the rows and what it compares them with."""
+(crm_app.trees for the tree rules, crm_app.customers.freeze, crm_app.customers.sensitive_fields,
+crm_app.customers.master_checks for names and price lists, the field checks of crm_app.input_checks).
+Each check takes the rows and what it compares them with."""
 
 from collections import defaultdict
 from collections.abc import Callable, Container
@@ -12,6 +13,7 @@ from frappe.utils import strip_html_tags
 
 from crm_app.customers.credit_policy import GROUP_OVERRIDE_FIELD, POLICY_FIELDS, credit_policy_error
 from crm_app.customers.freeze import normalise_freeze
+from crm_app.customers.master_checks import check_name_free, check_selling_price_list, selling_flags
 from crm_app.customers.sensitive_fields import guarded_fields, refusal, unpermitted_change
 from crm_app.data_transfer.columns import IMPORT_ORDER, LINK_FIELD, SELLING_ORDER
 from crm_app.data_transfer.names import name_field
@@ -127,13 +129,53 @@ def _filled_later(row: Row, fieldname: str) -> bool:
 
 def check_stored(doctype: str, rows: list[Row], update: bool) -> None:
 	"""The freeze rule (a frozen customer keeps its stored reason, unfreezing clears it), a group's credit
-	control policy and the user's rights, each as a form save applies them."""
+	control policy, a new group's name (not a customer's), a selling default price list and the user's
+	rights, each as a form save applies them."""
 	rows = [row for row in rows if row.name and not row.errors]
 	load_before(doctype, rows, update)
 	for row in rows:
 		freeze_rule(row)
 		credit_policy_rule(row)
+	if doctype == "Customer Group":
+		new = {row.name for row in rows if not row.exists}
+		check_names_free(doctype, rows, existing("Customer", new) if new else set())
+	price_list_rule(rows)
 	check_permissions(doctype, [row for row in rows if not row.errors], update)
+
+
+def check_names_free(doctype: str, rows: list[Row], other_names: Container) -> None:
+	"""crm_app.customers.master_checks.check_name_free for each new row: a group not named like a customer,
+	a customer not named like a group (`other_names`: the other doctype's names, stored or in the file)."""
+	for row in rows:
+		if row.name and not row.exists and not row.errors:
+			_apply(row, name_field(doctype), check_name_free, doctype, row.name, other_names)
+
+
+def price_list_rule(rows: list[Row]) -> None:
+	"""crm_app.customers.master_checks.check_selling_price_list, the price lists read once a chunk."""
+	wanted = [row for row in rows if row.values.get("default_price_list") and not row.errors]
+	flags = selling_flags({row.values["default_price_list"] for row in wanted})
+	for row in wanted:
+		price_list = row.values["default_price_list"]
+		if price_list in flags:  # an unknown one is the link check's
+			_apply(
+				row,
+				"default_price_list",
+				check_selling_price_list,
+				row.doctype,
+				row.name,
+				price_list,
+				flags[price_list],
+			)
+
+
+def _apply(row: Row, column: str, check: Callable, *args) -> None:
+	"""Run a form's check on a row: what it throws becomes the row's error."""
+	try:
+		check(*args)
+	except frappe.ValidationError as error:
+		forget_message()
+		row.fail(column, strip_html_tags(str(error)))
 
 
 def load_before(doctype: str, rows: list[Row], update: bool) -> None:

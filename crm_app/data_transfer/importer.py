@@ -79,6 +79,7 @@ class _Check:
 		self.update, self.value_rules = update, value_rules
 		self._stored, self._namers, self._customer_defaults = {}, {}, None
 		self._good, self._trees = {}, {}  # as of the last pass over the held rows
+		self._group_names = None  # read once the groups are settled
 		# the customers of the file that contacts and addresses name: by ID and by customer name
 		self.file_customers = {"name": {}, "customer_name": {}}  # -> (stream, row position)
 		self.held_streams = {}  # id(row) -> its stream, for the national accounts held
@@ -196,6 +197,7 @@ class _Check:
 					self.value_rules.check_values(row)
 				namer.name_rows(batch)
 				checks.check_stored(STREAMED, batch, self.update)
+				checks.check_names_free(STREAMED, batch, self.group_names())
 				held, alone = [], []
 				for row in batch:
 					is_account = (
@@ -221,6 +223,12 @@ class _Check:
 						self.held[STREAMED].append(row)
 						self.held_streams[id(row)] = stream
 				self.streamed_errors.extend(row_errors(row for row in batch if row.errors))
+
+	def group_names(self) -> set:
+		"""The customer groups stored or in the file (a new customer may not take one's name)."""
+		if self._group_names is None:
+			self._group_names = set(self.stored_tree("Customer Group")) | set(self.good("Customer Group"))
+		return self._group_names
 
 	def file_customer(self, key: str) -> str | None:
 		"""The name of the file's customer whose ID, else whose customer name, is `key`, if it passed."""

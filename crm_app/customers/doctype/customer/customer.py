@@ -4,6 +4,7 @@
 
 from crm_app.customers.contacts import link_quick_entry_records
 from crm_app.customers.freeze import record_freeze_change, validate_freeze
+from crm_app.customers.master_checks import check_name_free, validate_master
 from crm_app.customers.naming import (
 	apply_new_customer_defaults,
 	by_naming_series,
@@ -103,6 +104,12 @@ class Customer(TreeNode):
 		validate_leaf("Territory", self.territory)
 		validate_sales_team(self.sales_team)
 		validate_freeze(self)
+		validate_master(self)
+
+	def before_rename(self, old_name, new_name, merge=False):
+		if not merge:
+			check_name_free(self.doctype, new_name)
+		super().before_rename(old_name, new_name, merge)
 
 	def on_update(self):
 		super().on_update()

@@ -4,6 +4,7 @@
 
 from crm_app.customers.credit_policy import validate_credit_policy
 from crm_app.customers.groups import validate_group_deletion, validate_group_rename
+from crm_app.customers.master_checks import validate_master
 from crm_app.customers.sensitive_fields import refuse_unpermitted_changes
 from crm_app.trees import TreeNode, validate_node
 
@@ -47,6 +48,7 @@ class CustomerGroup(TreeNode):
 	def validate(self):
 		validate_node(self)
 		validate_credit_policy(self)
+		validate_master(self)
 
 	def before_rename(self, old_name, new_name, merge=False):
 		validate_group_rename(old_name, new_name, merge)
