@@ -12,6 +12,13 @@ from crm_app.trees import IMPORTED_TREES
 IMPORT_ORDER = IMPORTED_TREES
 # Frappe's own documents linked to a customer: each row is saved as a document (after the customers)
 DOCUMENT_ORDER = ["Contact", "Address"]
+# records made one by one by their own domain function, after the customers: opening statistics
+STATISTICS = "Customer Statistics Adjustment"
+RECORD_ORDER = [STATISTICS]
+# what else a sheet of them may be called (normalised)
+SHEET_ALIASES = {
+	STATISTICS: {"opening statistics", "statistiques d'ouverture", "statistics adjustments"},
+}
 # the customer a contact or an address belongs to (ERPNext exports the links table's column)
 LINK_HEADERS = {"customer", "client", "link name", "link name (links)", "nom du lien"}
 LINK_FIELD = "link:customer"
@@ -43,9 +50,11 @@ def french() -> dict[str, str]:
 def sheet_doctype(sheet_name: str, translations: dict[str, str]) -> str | None:
 	"""The doctype a sheet or file is named after: `Customer`, `customer`, `Customers`, `Clients`, ..."""
 	wanted = normalise(sheet_name).replace("_", " ")
-	for doctype in IMPORT_ORDER + DOCUMENT_ORDER:
+	for doctype in IMPORT_ORDER + DOCUMENT_ORDER + RECORD_ORDER:
 		names = {doctype.lower(), translations.get(doctype, doctype).lower()}
-		if wanted in names | {f"{n}s" for n in names} | {f"{n}x" for n in names}:
+		if wanted in names | {f"{n}s" for n in names} | {f"{n}x" for n in names} | SHEET_ALIASES.get(
+			doctype, set()
+		):
 			return doctype
 	return None
 
