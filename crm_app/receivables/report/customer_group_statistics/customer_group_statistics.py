@@ -27,30 +27,26 @@ def execute(filters=None):
 		currency=filters.currency,
 	)
 	periods = stats["periods"]
-	columns = (
-		[
-			{"fieldname": "movement", "label": _("Movement"), "fieldtype": "Data", "width": 160},
-			{"fieldname": "count", "label": _("Count"), "fieldtype": "Int", "width": 80},
-			{
-				"fieldname": "amount",
-				"label": _("Amount"),
-				"fieldtype": "Currency",
-				"options": "currency",
-				"width": 130,
-			},
-		]
-		+ [
-			{
-				"fieldname": f"period_{p['period']}",
-				"label": _("P{0} ({1})").format(p["period"], formatdate(p["start"], "MMM yy")),
-				"fieldtype": "Currency",
-				"options": "currency",
-				"width": 110,
-			}
-			for p in periods
-		]
-		+ [{"fieldname": "reason", "label": _("Reason"), "fieldtype": "Data", "width": 240}]
-	)
+	columns = [
+		{"fieldname": "movement", "label": _("Movement"), "fieldtype": "Data", "width": 160},
+		{"fieldname": "count", "label": _("Count"), "fieldtype": "Int", "width": 80},
+		{
+			"fieldname": "amount",
+			"label": _("Amount"),
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 130,
+		},
+	] + [
+		{
+			"fieldname": f"period_{p['period']}",
+			"label": _("P{0} ({1})").format(p["period"], formatdate(p["start"], "MMM yy")),
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 110,
+		}
+		for p in periods
+	]
 	# money columns are drawn in each row's "currency": the filter's, else the company's
 	currency = stats["currency"]
 	data = []
@@ -65,7 +61,8 @@ def execute(filters=None):
 		data.append(row)
 	data.append({"movement": _("Total days to pay"), "count": stats["total_days_to_pay"]})
 	data.append({"movement": _("Average days to pay"), "count": stats["average_days_to_pay"]})
-	if stats["adjustments"]:
+	if stats["adjustments"]:  # the report stays as it was where nothing was adjusted
+		columns.append({"fieldname": "reason", "label": _("Reason"), "fieldtype": "Data", "width": 240})
 		data += adjustment_rows(stats, currency)
 	chart = {
 		"data": {
