@@ -18,6 +18,7 @@ from crm_app.receivables.statistics_adjustments import (
 	DOCTYPE,
 	InvalidStatisticsAdjustmentError,
 	StatisticsAdjustmentNotAllowedError,
+	permitted_adjusted_statistics,
 	record,
 )
 from tests.fixtures import make_company, make_customer
@@ -130,12 +131,37 @@ def test_without_the_option_or_the_role_an_adjustment_is_refused(world):
 	allow(False)
 	with pytest.raises(StatisticsAdjustmentNotAllowedError):
 		adjustment(world, amount=500)
+	frappe.local.lang = "fr"
+	with pytest.raises(
+		StatisticsAdjustmentNotAllowedError, match="Permettre la modification des statistiques"
+	):
+		adjustment(world, amount=500)
+	frappe.local.lang = "en"
 	allow(True)
 	frappe.set_user(make_user("Sales User"))
 	with pytest.raises(frappe.PermissionError):
 		adjustment(world, amount=500)
 	frappe.set_user("Administrator")
 	assert not frappe.db.exists(DOCTYPE, {"company": world.company})
+
+
+def test_a_user_limited_to_some_customers_sees_only_their_adjustments(world):
+	other_group = make_node("Customer Group", unique("Stat other"), world.parent).name
+	other = make_customer(other_group).name
+	adjustment(world, amount=500, reason="Group")
+	adjustment(world, customer=world.customer, customer_group=None, amount=70, reason="Mine not")
+	adjustment(world, customer=other, customer_group=None, amount=30, reason="Theirs")
+	user = make_user("Accounts User")
+	frappe.get_doc(
+		{"doctype": "User Permission", "user": user, "allow": "Customer Group", "for_value": other_group}
+	).insert()
+	frappe.set_user(user)
+	stats = permitted_adjusted_statistics(world.fiscal_year, world.parent, company=world.company)
+	assert [a["reason"] for a in stats["adjustments"]] == ["Theirs"]
+	assert stats["adjusted"]["movements"]["Invoice"]["amount"] == 30
+	frappe.set_user("Administrator")
+	stats = permitted_adjusted_statistics(world.fiscal_year, world.parent, company=world.company)
+	assert sorted(a["reason"] for a in stats["adjustments"]) == ["Group", "Mine not", "Theirs"]
 
 
 def test_bad_figures_are_refused_and_a_submitted_adjustment_cannot_change(world):
