@@ -177,7 +177,12 @@ def test_bad_figures_are_refused_and_a_submitted_adjustment_cannot_change(world)
 	doc.amount = 900
 	with pytest.raises(frappe.UpdateAfterSubmitError):
 		doc.save()
-	# a wrong one is cancelled: it no longer counts
+	# a wrong one is cancelled (under the same option): it no longer counts
+	doc.reload()
+	allow(False)
+	with pytest.raises(StatisticsAdjustmentNotAllowedError):
+		doc.cancel()
+	allow(True)
 	doc.reload()
 	doc.cancel()
 	rows, _summary = report_rows(world)
