@@ -222,7 +222,9 @@ def test_every_named_mutex_waits_a_bounded_time():
 	assert not [path.name for path, text in code_files() if segment_locks.search(text)]
 
 
-@pytest.mark.parametrize("doctype", ["customer_ledger_entry", "customer_ledger_summary"])
+@pytest.mark.parametrize(
+	"doctype", ["customer_ledger_entry", "customer_ledger_summary", "customer_statistics_adjustment"]
+)
 def test_the_ledgers_movement_types_are_listed_once(doctype):
 	from crm_app.receivables.movements import MOVEMENT_TYPES
 

@@ -259,6 +259,24 @@ def records():
 			.insert()
 			.name
 		)
+		# refused to all (403) unless CRM Settings allow them: allowed, so each bad value meets its own rule
+		frappe.db.set_single_value("CRM Settings", "allow_statistics_adjustment", 1)
+		made["Customer Statistics Adjustment"] = (
+			frappe.get_doc(
+				{
+					"doctype": "Customer Statistics Adjustment",
+					"customer_group": made["Customer Group"],
+					"company": company.name,
+					"fiscal_year": made["Fiscal Year"],
+					"period": 1,
+					"movement_type": "Invoice",
+					"amount": 10,
+					"reason": "Bad input",
+				}
+			)
+			.insert()
+			.name
+		)
 		for doctype in app_doctypes():
 			if doctype in made or doctype in SYSTEM_WRITTEN:
 				continue
@@ -273,6 +291,8 @@ def records():
 		frappe.db.rollback()
 		frappe.set_user("Administrator")
 		remove_records(made, extra)
+		frappe.db.set_single_value("CRM Settings", "allow_statistics_adjustment", 0)
+		frappe.db.commit()
 
 
 def remove_records(made: dict, extra: list) -> None:

@@ -8,7 +8,7 @@ from crm_app.arguments import InvalidArgumentError, name_list, readable_customer
 from crm_app.compat import read_only
 from crm_app.customers import activity, overview
 from crm_app.input_checks import ensure_exists
-from crm_app.receivables import invoicing, statistics
+from crm_app.receivables import invoicing, statistics, statistics_adjustments
 from crm_app.receivables.ledger import rebuild_summary
 from crm_app.receivables.overview import customer_list_balances, customer_status
 
@@ -44,6 +44,23 @@ def get_statistics(
 ) -> dict:
 	"""Sage's statistics for a customer, or for a customer group rolled up through its subtree."""
 	return statistics.permitted_statistics(fiscal_year, customer_group, customer, company, currency)
+
+
+@frappe.whitelist()
+@strict_arguments
+@read_only
+def get_adjusted_statistics(
+	fiscal_year: str,
+	customer_group: str | None = None,
+	customer: str | None = None,
+	company: str | None = None,
+	currency: str | None = None,
+) -> dict:
+	"""`get_statistics` with the statistics adjustments apart (`adjustments`, each with its reason) and the
+	totals including them (`adjusted`); the ledger's figures are the same as `get_statistics` gives."""
+	return statistics_adjustments.permitted_adjusted_statistics(
+		fiscal_year, customer_group, customer, company, currency
+	)
 
 
 @frappe.whitelist()

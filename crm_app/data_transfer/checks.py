@@ -19,6 +19,7 @@ from crm_app.data_transfer.columns import IMPORT_ORDER, LINK_FIELD, SELLING_ORDE
 from crm_app.data_transfer.names import name_field
 from crm_app.data_transfer.rows import INSERT_CHUNK, STREAMED, Row, forget_message
 from crm_app.input_checks import check_value
+from crm_app.receivables import statistics_adjustments
 from crm_app.trees import (
 	TREES,
 	LeafHasChildrenError,
@@ -394,3 +395,42 @@ def check_customer_link(rows: list[Row], file_customer: Callable[[str], str | No
 			row.fail(LINK_FIELD, _("{0} {1} does not exist").format(_("Customer"), customer))
 		else:
 			row.values[LINK_FIELD] = resolved
+
+
+# Opening statistics
+
+
+def check_statistics(rows: list[Row], value_rules: ValueRules) -> None:
+	"""Each row held to the rules of a Customer Statistics Adjustment (opening statistics unless the row
+	says otherwise), by the same functions; a row whose opening figures are already recorded is left as
+	it is (the same file imported again), and a file may not give the same opening figure twice."""
+	try:
+		statistics_adjustments.check_allowed("create")
+	except frappe.PermissionError as error:
+		forget_message()
+		for row in rows:
+			row.fail(None, strip_html_tags(str(error)))
+		return
+	seen = {}
+	for row in rows:
+		row.values.setdefault("is_opening", 1)
+		row.values.pop("name", None)  # named by its series, as a form save names it
+		value_rules.check_values(row)
+		if row.errors:
+			continue
+		values = frappe._dict(row.values)
+		try:
+			statistics_adjustments.complete(values)
+			row.exists = bool(values.is_opening and statistics_adjustments.same_opening(values))
+			if values.is_opening and not row.exists:
+				statistics_adjustments.check_single_opening(values)
+		except frappe.ValidationError as error:
+			forget_message()
+			row.fail(None, strip_html_tags(str(error)))
+			continue
+		row.values, row.name = dict(values), f"{row.sheet}:{row.line}"
+		if values.is_opening:
+			key = statistics_adjustments.opening_key(values)
+			if key in seen:
+				row.fail(None, _("The same opening statistics are given on line {0}").format(seen[key]))
+			seen.setdefault(key, row.line)

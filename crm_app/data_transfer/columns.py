@@ -15,6 +15,13 @@ DOCUMENT_ORDER = ["Contact", "Address"]
 # selling documents, each with its item rows (ERPNext's Data Import shape): saved as documents through
 # their own insert and submit, after the customers, an opportunity before the quotation that names it
 SELLING_ORDER = ["Opportunity", "Quotation", "Sales Order"]
+# records made one by one by their own domain function, after the customers: opening statistics
+STATISTICS = "Customer Statistics Adjustment"
+RECORD_ORDER = [STATISTICS]
+# what else a sheet of them may be called (normalised)
+SHEET_ALIASES = {
+	STATISTICS: {"opening statistics", "statistiques d'ouverture", "statistics adjustments"},
+}
 # the customer a contact or an address belongs to (ERPNext exports the links table's column)
 LINK_HEADERS = {"customer", "client", "link name", "link name (links)", "nom du lien"}
 LINK_FIELD = "link:customer"
@@ -46,9 +53,11 @@ def french() -> dict[str, str]:
 def sheet_doctype(sheet_name: str, translations: dict[str, str]) -> str | None:
 	"""The doctype a sheet or file is named after: `Customer`, `customer`, `Customers`, `Clients`, ..."""
 	wanted = normalise(sheet_name).replace("_", " ")
-	for doctype in IMPORT_ORDER + DOCUMENT_ORDER + SELLING_ORDER:
+	for doctype in IMPORT_ORDER + DOCUMENT_ORDER + SELLING_ORDER + RECORD_ORDER:
 		names = {doctype.lower(), translations.get(doctype, doctype).lower()}
-		if wanted in names | {f"{n}s" for n in names} | {f"{n}x" for n in names}:
+		if wanted in names | {f"{n}s" for n in names} | {f"{n}x" for n in names} | SHEET_ALIASES.get(
+			doctype, set()
+		):
 			return doctype
 	return None
 

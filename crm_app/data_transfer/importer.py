@@ -23,7 +23,14 @@ import frappe
 
 from crm_app.customers.naming import new_customer_defaults
 from crm_app.data_transfer import checks, selling
-from crm_app.data_transfer.columns import DOCUMENT_ORDER, IMPORT_ORDER, LINK_FIELD, SELLING_ORDER, french
+from crm_app.data_transfer.columns import (
+	DOCUMENT_ORDER,
+	IMPORT_ORDER,
+	LINK_FIELD,
+	SELLING_ORDER,
+	STATISTICS,
+	french,
+)
 from crm_app.data_transfer.names import Namer, name_row, with_customer_defaults
 from crm_app.data_transfer.rows import STREAMED, TREES, FileRows, Report, Row, Stream, read_files, row_errors
 from crm_app.data_transfer.writer import Writer, moved_nodes
@@ -109,6 +116,8 @@ class _Check:
 				self.held_streams[id(row)].names[row.position] = None
 		for doctype in DOCUMENT_ORDER:
 			checks.check_customer_link(self.held.get(doctype, ()), self.file_customer)
+		# opening statistics name customers and groups already stored (not those of the same file)
+		checks.check_statistics(self.held.get(STATISTICS, ()), self.value_rules)
 
 	def errors(self):
 		for rows in self.held.values():
@@ -259,6 +268,7 @@ def _write(read: FileRows, check: _Check, writer: Writer, progress=None) -> None
 				progress(len(rows), len(rows), frappe._(doctype))
 	_write_customers(read.streams, check, writer, progress)
 	writer.write_documents(read.held)
+	writer.write_records(read.held)
 
 
 def _write_selling(read: FileRows, check: _Check, report: Report, update: bool, submit: bool, progress=None):

@@ -7,10 +7,11 @@ from frappe.utils import now
 
 from crm_app.customers.contacts import link_quick_entry_records
 from crm_app.customers.freeze import record_freeze_changes
-from crm_app.data_transfer.columns import DOCUMENT_ORDER, LINK_FIELD
+from crm_app.data_transfer.columns import DOCUMENT_ORDER, LINK_FIELD, RECORD_ORDER
 from crm_app.data_transfer.rows import INSERT_CHUNK, STREAMED, Report, Row, forget_message
 from crm_app.events import announce
 from crm_app.locks import lock_tree
+from crm_app.receivables import statistics_adjustments
 from crm_app.tree_rebuild import rebuild_tree
 from crm_app.trees import parent_field_of
 
@@ -121,6 +122,28 @@ class Writer:
 					continue
 				if self.save_document(doctype, row):
 					self.report.created[doctype] += 1
+
+	def write_records(self, held: dict[str, list[Row]]) -> None:
+		"""Opening statistics, each made and submitted by the function the form and REST use."""
+		for doctype in RECORD_ORDER:
+			for row in held.get(doctype, ()):
+				if row.errors:
+					continue
+				if row.exists:
+					self.report.unchanged[doctype] += 1
+					continue
+				savepoint = "crm_import_record"
+				frappe.db.savepoint(savepoint)
+				try:
+					statistics_adjustments.record(row.values)
+				except (frappe.ValidationError, frappe.PermissionError) as error:
+					frappe.db.rollback(save_point=savepoint)
+					forget_message()
+					self.report.errors.append(
+						{"sheet": row.sheet, "row": row.line, "column": None, "message": str(error)}
+					)
+					continue
+				self.report.created[doctype] += 1
 
 	def save_document(self, doctype: str, row: Row) -> bool:
 		values = {k: v for k, v in row.values.items() if k not in ("name", LINK_FIELD)}

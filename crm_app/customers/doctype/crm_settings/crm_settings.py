@@ -17,6 +17,7 @@ class CRMSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		allow_statistics_adjustment: DF.Check
 		credit_control_action: DF.Literal["Refuse", "Hold", "Warn"]
 		credit_control_stage: DF.Literal["Order and Invoice", "Order", "Invoice"]
 		credit_controller: DF.Link | None

@@ -7,7 +7,7 @@ from frappe.utils import formatdate
 from frappe.utils.nestedset import get_root_of
 
 from crm_app.compat import report_refusals_stay_live
-from crm_app.receivables.statistics import permitted_statistics
+from crm_app.receivables.statistics_adjustments import permitted_adjusted_statistics
 
 
 @report_refusals_stay_live
@@ -17,7 +17,7 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	if not filters.fiscal_year:
 		frappe.throw(_("Choose a fiscal year"), frappe.MandatoryError)
-	stats = permitted_statistics(
+	stats = permitted_adjusted_statistics(
 		filters.fiscal_year,
 		customer_group=None
 		if filters.customer
@@ -61,6 +61,9 @@ def execute(filters=None):
 		data.append(row)
 	data.append({"movement": _("Total days to pay"), "count": stats["total_days_to_pay"]})
 	data.append({"movement": _("Average days to pay"), "count": stats["average_days_to_pay"]})
+	if stats["adjustments"]:  # the report stays as it was where nothing was adjusted
+		columns.append({"fieldname": "reason", "label": _("Reason"), "fieldtype": "Data", "width": 240})
+		data += adjustment_rows(stats, currency)
 	chart = {
 		"data": {
 			"labels": [_("P{0}").format(p["period"]) for p in periods],
@@ -86,4 +89,54 @@ def execute(filters=None):
 		},
 		{"label": _("Average days to pay"), "value": stats["average_days_to_pay"] or 0, "datatype": "Float"},
 	]
+	if stats["adjustments"]:
+		summary.append(
+			{
+				"label": _("Invoices, adjustments included"),
+				"value": stats["adjusted"]["movements"]["Invoice"]["amount"],
+				"datatype": "Currency",
+				"currency": currency,
+			}
+		)
 	return columns, data, None, chart, summary
+
+
+def adjustment_rows(stats: dict, currency: str) -> list[dict]:
+	"""Below the ledger's figures: each statistics adjustment with its reason, then the totals including
+	them, each labelled so that neither reads as the ledger's."""
+	rows = [{"movement": _("Statistics adjustments"), "bold": 1}]
+	for adjustment in stats["adjustments"]:
+		label = _("Opening statistics: {0}") if adjustment["is_opening"] else _("Adjustment: {0}")
+		row = {
+			"movement": label.format(_(adjustment["movement_type"])),
+			"count": adjustment["count"],
+			"amount": adjustment["amount"],
+			"currency": currency,
+			"reason": adjustment["reason"],
+			f"period_{adjustment['period']}": adjustment["amount"],
+		}
+		rows.append(row)
+	rows.append({"movement": _("Totals, adjustments included"), "bold": 1})
+	adjusted = stats["adjusted"]
+	for movement, values in adjusted["movements"].items():
+		row = {
+			"movement": _("{0}, adjustments included").format(_(movement)),
+			"count": values["count"],
+			"amount": values["amount"],
+			"currency": currency,
+		}
+		row.update({f"period_{i + 1}": p["amount"] for i, p in enumerate(values["periods"])})
+		rows.append(row)
+	rows.append(
+		{
+			"movement": _("Total days to pay, adjustments included"),
+			"count": adjusted["total_days_to_pay"],
+		}
+	)
+	rows.append(
+		{
+			"movement": _("Average days to pay, adjustments included"),
+			"count": adjusted["average_days_to_pay"],
+		}
+	)
+	return rows
