@@ -14,8 +14,8 @@ from crm_app.data_transfer.columns import (
 	ADDRESS_PREFIX,
 	DOCUMENT_ORDER,
 	IMPORT_ORDER,
-	SELLING_ORDER,
 	RECORD_ORDER,
+	SELLING_ORDER,
 	column_map,
 	doctype_from_headers,
 	normalise,
@@ -115,7 +115,8 @@ def read_files(files: list[tuple[str, bytes]], translations: dict[str, str], rep
 						"row": None,
 						"column": None,
 						"message": _("{0}: a sheet must be named after what it holds ({1})").format(
-							sheet.name, ", ".join(IMPORT_ORDER + DOCUMENT_ORDER + SELLING_ORDER + RECORD_ORDER)
+							sheet.name,
+							", ".join(IMPORT_ORDER + DOCUMENT_ORDER + SELLING_ORDER + RECORD_ORDER),
 						),
 					}
 				)
