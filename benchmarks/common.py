@@ -39,36 +39,6 @@ def insert_rows(doctype: str, fields: list[str], rows) -> None:
 def start_server(site: str, wsgi_module: str, output=subprocess.DEVNULL):
 	"""A gunicorn of the bench serving `site` from `wsgi_module` (dev/wsgi.py, or a stock entry in
 	benchmarks/), 2 workers of 4 threads; returns (process, url) once it answers a ping."""
-	from tests.conftest import _free_port, find_sites_path
+	from tests.conftest import start_gunicorn
 
-	port = _free_port()
-	process = subprocess.Popen(
-		[
-			str(Path(sys.executable).parent / "gunicorn"),
-			"--bind",
-			f"127.0.0.1:{port}",
-			"--workers",
-			"2",
-			"--threads",
-			"4",
-			"--timeout",
-			"120",
-			"--pythonpath",
-			f"{REPO / 'dev'},{REPO / 'benchmarks'}",
-			f"{wsgi_module}:application",
-		],
-		cwd=find_sites_path(),
-		env={**os.environ, "CRM_DEFAULT_SITE": site},
-		stdout=output,
-		stderr=subprocess.STDOUT,
-	)
-	url = f"http://127.0.0.1:{port}"
-	for _ in range(300):
-		try:
-			if requests.get(f"{url}/api/method/ping", timeout=2).ok:
-				return process, url
-		except requests.RequestException:
-			pass
-		time.sleep(0.3)
-	process.kill()
-	raise RuntimeError("server did not start")
+	return start_gunicorn(site, wsgi_module, output, pythonpath=(REPO / "benchmarks",))

@@ -90,16 +90,13 @@ def _free_port() -> int:
 		return s.getsockname()[1]
 
 
-@contextlib.contextmanager
-def http_server(site: str = SITE, log_name: str = "test-server.log"):
-	"""A real Frappe HTTP server (gunicorn, loopback only) on `site` of this bench, for the block: its URL."""
+def start_gunicorn(site: str, wsgi_module: str = "wsgi", output=subprocess.DEVNULL, pythonpath=()):
+	"""A real Frappe HTTP server of this bench (gunicorn, loopback only, 2 workers of 4 threads) serving
+	`site` from `wsgi_module` (dev/wsgi.py, or a module of `pythonpath`): (process, url) once it answers."""
 	port = _free_port()
-	env = {**os.environ, "CRM_DEFAULT_SITE": site}
-	bench_python = Path(sys.executable)
-	log = open(REPO / ".bench" / log_name if (REPO / ".bench").is_dir() else os.devnull, "w")
 	process = subprocess.Popen(
 		[
-			str(bench_python.parent / "gunicorn"),
+			str(Path(sys.executable).parent / "gunicorn"),
 			"--bind",
 			f"127.0.0.1:{port}",
 			"--workers",
@@ -113,32 +110,38 @@ def http_server(site: str = SITE, log_name: str = "test-server.log"):
 			"--keep-alive",
 			"60",
 			"--pythonpath",
-			str(REPO / "dev"),
-			"wsgi:application",
+			",".join(str(path) for path in (REPO / "dev", *pythonpath)),
+			f"{wsgi_module}:application",
 		],
 		cwd=find_sites_path(),
-		env=env,
-		stdout=log,
+		env={**os.environ, "CRM_DEFAULT_SITE": site},
+		stdout=output,
 		stderr=subprocess.STDOUT,
 	)
 	url = f"http://127.0.0.1:{port}"
-	deadline = time.monotonic() + 60
+	deadline = time.monotonic() + 90
 	while True:
 		try:
 			if requests.get(f"{url}/api/method/ping", timeout=2).json().get("message") == "pong":
-				break
-		except requests.RequestException:
+				return process, url
+		except (requests.RequestException, ValueError):
 			pass
 		if process.poll() is not None or time.monotonic() > deadline:
 			process.kill()
-			raise RuntimeError(f"the test HTTP server did not start (see {log.name})")
+			raise RuntimeError(f"the HTTP server of {site} did not start")
 		time.sleep(0.3)
-	try:
-		yield url
-	finally:
-		process.terminate()
-		process.wait(timeout=30)
-		log.close()
+
+
+@contextlib.contextmanager
+def http_server(site: str = SITE, log_name: str = "test-server.log"):
+	"""`start_gunicorn` for the block, its output in .bench/`log_name`: the server's URL."""
+	with open(REPO / ".bench" / log_name if (REPO / ".bench").is_dir() else os.devnull, "w") as log:
+		process, url = start_gunicorn(site, output=log)
+		try:
+			yield url
+		finally:
+			process.terminate()
+			process.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")
