@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import flt, getdate, nowdate
 
 from crm_app.overdue import overdue_invoices_condition
+from crm_app.receivables.balances import add_to_due_amounts
 from crm_app.receivables.ledger import ledger_row, post
 
 
@@ -80,6 +81,7 @@ def settle(invoice_name: str, amount: float, by_doc, posting_date) -> None:
 			),
 			OverAllocationError,
 		)
+	add_to_due_amounts(invoice, outstanding - flt(invoice.outstanding_amount))
 	invoice.outstanding_amount = outstanding
 	frappe.db.set_value(
 		"Sales Invoice",
