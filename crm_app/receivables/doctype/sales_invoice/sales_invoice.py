@@ -72,9 +72,9 @@ class SalesInvoice(Document):
 		if self.is_return:
 			extra.update(against_voucher_type=self.doctype, against_voucher=self.return_against)
 		amount, tax_amount = invoicing.natural_amounts(self)
-		post([ledger_row(self, kind, amount, tax_amount, **extra)])
-		if not self.is_return:
+		if not self.is_return:  # before the posting, whose announcement has the segments read it
 			add_to_due_amounts(self, self.outstanding_amount)
+		post([ledger_row(self, kind, amount, tax_amount, **extra)])
 		if self.is_return:
 			settle(self.return_against, amount, self, self.posting_date)
 		self.db_set("status", invoice_status(self), update_modified=False)
@@ -82,12 +82,12 @@ class SalesInvoice(Document):
 	def on_cancel(self):
 		# the ledger rows point at this invoice by design: they are reversed, not a reason to refuse
 		self.ignore_linked_doctypes = ("Customer Ledger Entry",)
-		reverse_voucher(self.doctype, self.name, movement_type=("!=", "Invoice Paid"))
 		if not self.is_return:  # what was left to pay is due no more
 			outstanding = frappe.db.get_value(
 				"Sales Invoice", self.name, "outstanding_amount", for_update=True
 			)
 			add_to_due_amounts(self, -flt(outstanding))
+		reverse_voucher(self.doctype, self.name, movement_type=("!=", "Invoice Paid"))
 		if self.is_return:
 			settle(self.return_against, -invoicing.natural_amounts(self)[0], self, self.posting_date)
 		self.db_set("status", "Cancelled", update_modified=False)
