@@ -23,6 +23,7 @@ from tests.receivables import (
 	returned_cheque,
 	setup_customer,
 )
+from tests.test_tree_rebuild import bench
 
 
 def kept_balance(customer: str, company: str) -> float:
@@ -215,5 +216,23 @@ def test_postings_made_at_once_by_several_connections_all_count():
 		# 300 + 10 + 20 + 30 + 40 invoiced, 180 received, the 5 cancelled
 		assert kept_balance(data.customer, data.company) == 220
 		assert due_amounts(data.customer, data.company) == {"2026-01-10": 220}
+	finally:
+		remove(data)
+
+
+def test_the_bench_command_checks_and_rebuilds():
+	data = setup_customer()
+	invoice(data.customer, data.company, data.item, rate=100, posting_date="2026-01-10")
+	rebuild_balances()  # commits: every figure of the site as its ledger says
+	try:
+		assert bench("rebuild-balances", "--check").returncode == 0
+		frappe.db.sql("update `tabCustomer Balance` set balance = 1 where customer = %s", data.customer)
+		frappe.db.commit()
+		checked = bench("rebuild-balances", "--check")
+		assert checked.returncode != 0 and data.customer in checked.stdout, checked.stdout + checked.stderr
+		assert "balance rows written" in bench("rebuild-balances").stdout
+		frappe.db.rollback()
+		assert kept_balance(data.customer, data.company) == 100
+		assert bench("rebuild-balances", "--check").returncode == 0
 	finally:
 		remove(data)
