@@ -11,7 +11,7 @@ from crm_app.api import segments as api
 from crm_app.customers import segment_members
 from crm_app.customers.segment_rules import OPERATORS, InvalidSegmentRuleError, compile_rules, rule_fields
 from tests.fixtures import make_company, make_customer, make_group_chain
-from tests.receivables import invoice, make_item
+from tests.receivables import invoice, make_item, payment
 from tests.trees import make_node, unique
 from tests.users import http_session, make_user
 
@@ -316,6 +316,14 @@ def test_a_posting_moves_a_customer_into_a_segment_on_the_kept_balance(data):
 	assert set(members(segment.name)) == {data.c3, data.c4}
 	assert segment_members.refresh(segment.name) == {"joined": 0, "left": 0}
 	assert set(members(segment.name)) == {data.c3, data.c4}
+
+
+def test_a_part_payment_takes_a_customer_out_of_an_overdue_segment_at_once(data):
+	segment = make_segment(data, rule("overdue_amount", "at least", "1000"))
+	assert set(members(segment.name)) == {data.c3}
+	c3_invoice = frappe.get_all("Sales Invoice", {"customer": data.c3, "docstatus": 1}, pluck="name")[0]
+	payment(data.c3, data.company, 1500, [(c3_invoice, 1500)])
+	assert set(members(segment.name)) == set()
 
 
 def test_a_manual_removal_sticks_and_a_manual_member_stays(data):
