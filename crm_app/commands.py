@@ -36,6 +36,38 @@ def rebuild_ledger_summary(context):
 	)
 
 
+@crm.command("rebuild-balances")
+@click.option("--check", is_flag=True, help="Only list where the kept figures differ from the ledger.")
+@pass_context
+def rebuild_balances(context, check):
+	"""Recompute each customer's kept balance and amounts due from the ledger and the invoices (or, with
+	--check, list where they differ)."""
+	from crm_app.receivables.balances import check_balances, rebuild_balances
+
+	if not check:
+		run_on_site(
+			context, "Rebuilding the customers' balances", rebuild_balances, "{0} balance rows written."
+		)
+		return
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		differences = check_balances()
+	finally:
+		frappe.destroy()
+	for difference in differences[:100]:
+		click.echo(
+			f"  {difference['figure']} {' / '.join(map(str, difference['key']))}: kept {difference['kept']},"
+			f" counted {difference['counted']}"
+		)
+	if differences:
+		raise click.ClickException(
+			f"{len(differences)} kept figures differ from the ledger: run bench crm rebuild-balances"
+		)
+	click.echo("The kept balances and amounts due agree with the ledger and the invoices.")
+
+
 @crm.command("refresh-segments")
 @click.argument("segments", nargs=-1)
 @pass_context

@@ -40,6 +40,8 @@ permission_query_conditions = {
 	"Payment Entry": "crm_app.permissions.payment_entry_conditions",
 	"Customer Adjustment": "crm_app.permissions.customer_adjustment_conditions",
 	"Customer Ledger Entry": "crm_app.permissions.ledger_entry_conditions",
+	"Customer Balance": "crm_app.permissions.customer_balance_conditions",
+	"Customer Due Amount": "crm_app.permissions.customer_due_amount_conditions",
 	# projects: a scoped user reads its customers' projects, tasks and timesheets only
 	"Project": "crm_app.permissions.project_conditions",
 	"Task": "crm_app.permissions.task_conditions",
@@ -60,6 +62,8 @@ has_permission = {
 			"Payment Entry",
 			"Customer Adjustment",
 			"Customer Ledger Entry",
+			"Customer Balance",
+			"Customer Due Amount",
 			"Credit Control Decision",
 			# projects
 			"Project",

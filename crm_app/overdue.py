@@ -1,5 +1,6 @@
-"""When an invoice is overdue: one definition for the invoices' Overdue status (receivables), the segments'
-overdue amount and the payment reminders (customers)."""
+"""When an invoice is overdue: one definition for the invoices' Overdue status (receivables) and the payment
+reminders (customers). The segments' overdue amount reads the amounts due the ledger keeps by due date
+(receivables.balances), which count the same invoices: due before today, something left to pay."""
 
 
 def overdue_invoices_condition(alias: str) -> str:

@@ -21,6 +21,8 @@ CUSTOMER_FIELD = {
 	"Sales Invoice": "customer",
 	"Customer Adjustment": "customer",
 	"Customer Ledger Entry": "customer",
+	"Customer Balance": "customer",
+	"Customer Due Amount": "customer",
 	"Payment Entry": "party",
 	# projects (crm_app/projects): a task's customer is its project's, a timesheet's that of its projects
 	"Project": "customer",
@@ -152,6 +154,14 @@ def customer_adjustment_conditions(user=None) -> str:
 
 def ledger_entry_conditions(user=None) -> str:
 	return customer_documents_condition("Customer Ledger Entry", user)
+
+
+def customer_balance_conditions(user=None) -> str:
+	return customer_documents_condition("Customer Balance", user)
+
+
+def customer_due_amount_conditions(user=None) -> str:
+	return customer_documents_condition("Customer Due Amount", user)
 
 
 def project_conditions(user=None) -> str:

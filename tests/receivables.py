@@ -156,6 +156,9 @@ def purge_masters(customers=(), groups=(), items=(), companies=()) -> None:
 	for company in companies:
 		# the monthly summary rows its committed documents added (purge removed their ledger rows)
 		frappe.db.delete("Customer Ledger Summary", {"company": company})
+		# and the customers' kept figures
+		frappe.db.delete("Customer Balance", {"company": company})
+		frappe.db.delete("Customer Due Amount", {"company": company})
 		frappe.db.set_value("Company", company, "default_receivable_account", None)
 		frappe.db.delete("Account", {"company": company})
 		frappe.delete_doc("Company", company, force=True, ignore_missing=True)

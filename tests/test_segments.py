@@ -11,7 +11,7 @@ from crm_app.api import segments as api
 from crm_app.customers import segment_members
 from crm_app.customers.segment_rules import OPERATORS, InvalidSegmentRuleError, compile_rules, rule_fields
 from tests.fixtures import make_company, make_customer, make_group_chain
-from tests.receivables import invoice, make_item
+from tests.receivables import invoice, make_item, payment
 from tests.trees import make_node, unique
 from tests.users import http_session, make_user
 
@@ -256,6 +256,74 @@ def test_membership_follows_customer_changes_and_the_ledger(data):
 		(data.c1, "Joined"),
 		(data.c3, "Left"),
 	]
+
+
+def test_the_overdue_amount_counts_what_is_due_before_today_only(data):
+	# c1 owes 5,000 more, due in ten days (dated then): its balance counts it, its overdue amount not yet
+	invoice(data.c1, data.company, data.item, rate=5000, posting_date=add_days(today(), 10))
+	assert matching(data, rule("balance", "greater than", "1000")) == {"c1", "c3"}
+	assert matching(data, rule("overdue_amount", "greater than", "1000")) == {"c3"}
+	assert matching(data, rule("overdue_amount", "equals", "500")) == {"c1", "c4", "c5", "c6"}
+	# what it says changes with the date alone: a refresh's fingerprint carries the date
+	assert compile_rules([rule("overdue_amount", "greater than", "1")]).reads_date
+	assert not compile_rules([rule("balance", "greater than", "1")]).reads_date
+
+
+def test_a_refresh_evaluates_the_rules_again_only_when_what_they_read_changed(data, monkeypatch):
+	segment = make_segment(data, rule("balance", "at least", "1000"))
+	assert set(members(segment.name)) == {data.c3}
+	real_matches = segment_members._matches
+
+	def evaluating(*args, **kwargs):
+		raise AssertionError("the rules were evaluated")
+
+	monkeypatch.setattr(segment_members, "_matches", evaluating)
+	# nothing changed: nothing evaluated
+	assert segment_members.refresh(segment.name) == {"joined": 0, "left": 0}
+	# a kept figure changed behind the postings' back (what a rebuild would put right) is seen
+	frappe.db.sql(
+		"update `tabCustomer Balance` set balance = 1500 where customer = %s and company = %s",
+		(data.c1, data.company),
+	)
+	with pytest.raises(AssertionError, match="evaluated"):
+		segment_members.refresh(segment.name)
+	monkeypatch.setattr(segment_members, "_matches", real_matches)
+	assert segment_members.refresh(segment.name) == {"joined": 1, "left": 0}
+	assert set(members(segment.name)) == {data.c1, data.c3}
+	# so is a customer's change, a member row written by hand, a posting
+	for change in (
+		lambda: frappe.db.set_value("Customer", data.c4, "customer_type", "Individual"),
+		lambda: frappe.db.sql("delete from `tabCustomer Segment Member` where customer = %s", data.c3),
+		lambda: invoice(data.c2, data.company, data.item, rate=10, posting_date="2026-01-10"),
+	):
+		segment_members.refresh(segment.name)
+		change()
+		monkeypatch.setattr(segment_members, "_matches", evaluating)
+		with pytest.raises(AssertionError, match="evaluated"):
+			segment_members.refresh(segment.name)
+		monkeypatch.setattr(segment_members, "_matches", real_matches)
+	# the member deleted by hand is brought back by the refresh that saw it
+	segment_members.refresh(segment.name)
+	assert set(members(segment.name)) == {data.c1, data.c3}
+
+
+def test_a_posting_moves_a_customer_into_a_segment_on_the_kept_balance(data):
+	segment = make_segment(
+		data, rule("balance", "greater than", "700"), rule("overdue_amount", "at least", "600")
+	)
+	assert set(members(segment.name)) == {data.c3}
+	invoice(data.c4, data.company, data.item, rate=300, posting_date="2026-01-10")
+	assert set(members(segment.name)) == {data.c3, data.c4}
+	assert segment_members.refresh(segment.name) == {"joined": 0, "left": 0}
+	assert set(members(segment.name)) == {data.c3, data.c4}
+
+
+def test_a_part_payment_takes_a_customer_out_of_an_overdue_segment_at_once(data):
+	segment = make_segment(data, rule("overdue_amount", "at least", "1000"))
+	assert set(members(segment.name)) == {data.c3}
+	c3_invoice = frappe.get_all("Sales Invoice", {"customer": data.c3, "docstatus": 1}, pluck="name")[0]
+	payment(data.c3, data.company, 1500, [(c3_invoice, 1500)])
+	assert set(members(segment.name)) == set()
 
 
 def test_a_manual_removal_sticks_and_a_manual_member_stays(data):

@@ -12,11 +12,13 @@ refresh then reads the customers it selects with a locking read. A customer's ow
 a segment (see `refresh_customers`), so a refresh and customer saves cannot wait for each other.
 """
 
+import hashlib
+
 import frappe
 from frappe import _
 from frappe.utils import now
 
-from crm_app.customers.segment_rules import compile_rules
+from crm_app.customers.segment_rules import Compiled, compile_rules
 from crm_app.locks import lock_row, runs_again_after_deadlock
 
 SEGMENT, MEMBER, LOG = "Customer Segment", "Customer Segment Member", "Customer Segment Log"
@@ -53,10 +55,10 @@ def refuse_delete_in_use(segment) -> None:
 		)
 
 
-def matching_query(segment) -> tuple[str, dict]:
+def matching_query(segment, compiled: Compiled | None = None) -> tuple[str, dict]:
 	"""`select c.name, c.customer_name from tabCustomer c where <rules>` for a segment (a document or a
 	dict), and its values."""
-	compiled = compile_rules(
+	compiled = compiled or compile_rules(
 		segment.get("rules") or [], segment.get("match") or "All", segment.get("company")
 	)
 	return f"select c.name, c.customer_name from `tabCustomer` c where {compiled.where}", compiled.values
@@ -67,11 +69,11 @@ def lock_segment(name: str) -> None:
 	lock_row(SEGMENT, name, ["name"])
 
 
-def _matches(segment, lock: bool = False) -> dict[str, str]:
+def _matches(segment, lock: bool = False, compiled: Compiled | None = None) -> dict[str, str]:
 	"""Customer -> customer name, for the customers the rules select. With `lock`, a locking read: it sees
 	what is committed now (not the transaction's snapshot) and keeps those customers unchanged until the
 	refresh commits."""
-	query, values = matching_query(segment)
+	query, values = matching_query(segment, compiled)
 	return dict(frappe.db.sql(query + (" lock in share mode" if lock else ""), values))
 
 
@@ -128,14 +130,22 @@ def refresh(name: str, proposal: bool = False) -> dict:
 	"""Bring the rule members of an automatic segment in line with its rules; returns the counts. With
 	`proposal`, a segment that does not follow its rules by itself takes in, once, what they propose.
 
-	The rules are evaluated once, as a locking read, and the differences written in multi-row
-	statements. The segment's row lock comes first: a customer saved meanwhile does not wait for it (see
-	`refresh_customers`), so the two never wait for each other."""
+	Nothing is evaluated when nothing the rules read has changed since the last refresh (see
+	`_fingerprint`). Otherwise the rules are evaluated once, as a locking read, and the differences
+	written in multi-row statements. The segment's row lock comes first: a customer saved meanwhile does
+	not wait for it (see `refresh_customers`), so the two never wait for each other."""
 	lock_segment(name)
 	segment = frappe.get_doc(SEGMENT, name)
 	if not (segment.auto_update or proposal):
 		return {"joined": 0, "left": 0}
-	matched = _matches(segment, lock=True)
+	compiled = compile_rules(segment.rules, segment.match, segment.company)
+	# read before the rules are evaluated, on this transaction's snapshot, so that it never describes
+	# data newer than what the evaluation saw: a change committed meanwhile makes the next refresh work
+	data = _data_fingerprint(compiled)
+	if segment.refresh_fingerprint == _fingerprint(data, name):
+		_count_members(name)
+		return {"joined": 0, "left": 0}
+	matched = _matches(segment, lock=True, compiled=compiled)
 	joining, leaving = _changes(name, matched, lock=True)
 	for chunk in _chunks([row.name for row in leaving]):
 		frappe.db.sql("delete from `tabCustomer Segment Member` where name in %(names)s", {"names": chunk})
@@ -153,8 +163,52 @@ def refresh(name: str, proposal: bool = False) -> dict:
 		+ [(name, customer, "Joined", "Rule", stamps["owner"]) for customer in joining],
 		stamps,
 	)
-	_count_members(name)
+	_count_members(name, _fingerprint(data, name))
 	return {"joined": len(joining), "left": len(leaving)}
+
+
+# What a row of a table a rule reads says, for the fingerprint: its name and modified (every app write
+# sets it), and for the figures the ledger keeps, the figures themselves (added to in place).
+_ROW_DIGESTS = {
+	"Customer Balance": "customer, company, currency, balance",
+	"Customer Due Amount": "customer, company, currency, due_date, outstanding_amount",
+	"Sales Team": "parent, parenttype, sales_person, modified",
+}
+
+
+def _table_digest(doctype: str) -> str:
+	columns = _ROW_DIGESTS.get(doctype) or (
+		"name, lft, rgt, modified" if frappe.get_meta(doctype).is_tree else "name, modified"
+	)
+	# two checksums of every row, order-free: any row added, removed or changed changes them
+	return frappe.db.sql(
+		f"""select count(*), ifnull(sum(crc32(concat_ws('|', {columns}))), 0),
+			ifnull(bit_xor(crc32(concat_ws('#', {columns}))), 0)
+		from `tab{doctype}`"""
+	)[0]
+
+
+def _data_fingerprint(compiled: Compiled) -> list:
+	"""What the segment's rules read, in a few numbers: the rules as compiled (fields, values, the
+	subtrees' bounds, the company), the date when what they say changes with it, and checksums of the
+	customers and of each table their fields read."""
+	return [
+		compiled.where,
+		sorted((key, str(value)) for key, value in compiled.values.items()),
+		str(frappe.utils.getdate()) if compiled.reads_date else "",
+		[(doctype, *map(str, _table_digest(doctype))) for doctype in ("Customer", *compiled.reads)],
+	]
+
+
+def _fingerprint(data: list, name: str) -> str:
+	"""The data's fingerprint and the segment's rows (members by hand, removals by hand): a refresh
+	whose fingerprint is the one the last refresh stored would change nothing."""
+	members = frappe.db.sql(
+		"""select count(*), ifnull(sum(crc32(concat_ws('|', customer, status, source))), 0)
+		from `tabCustomer Segment Member` where segment = %s""",
+		name,
+	)[0]
+	return hashlib.sha256(repr([data, [str(value) for value in members]]).encode()).hexdigest()
 
 
 def _chunks(items: list, size: int = 1000):
@@ -184,11 +238,14 @@ def _insert_many(
 	return written
 
 
-def _count_members(name: str) -> None:
+def _count_members(name: str, fingerprint: str | None = None) -> None:
+	"""The member count, and when the rules were last checked; a refresh that evaluated them stores the
+	fingerprint of what it saw."""
 	count = frappe.db.count(MEMBER, {"segment": name, "status": "Member"})
-	frappe.db.set_value(
-		SEGMENT, name, {"member_count": count, "last_refreshed": now()}, update_modified=False
-	)
+	values = {"member_count": count, "last_refreshed": now()}
+	if fingerprint is not None:
+		values["refresh_fingerprint"] = fingerprint
+	frappe.db.set_value(SEGMENT, name, values, update_modified=False)
 
 
 def _automatic_segments() -> list[tuple[str, object]]:

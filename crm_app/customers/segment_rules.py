@@ -8,7 +8,6 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate
 
-from crm_app.overdue import overdue_invoices_condition
 from crm_app.trees import subtree_condition
 from crm_app.values import escape_like, yes_no
 
@@ -46,10 +45,14 @@ class RuleField:
 	tree: str | None = None  # the tree a value of a `tree` field lies in
 	reads_ledger: bool = False
 	fieldtype: str | None = None  # the value's widget when the kind's own does not say it (an amount)
+	reads: tuple[str, ...] = ()  # doctypes besides Customer (and the field's tree) the expression reads
+	reads_date: bool = False  # what it says changes with the date alone
 
 
-def _balance(column: str, source: str, where: str) -> str:
-	return f"(select ifnull(sum({column}), 0) from `{source}` x where x.customer = c.name {where}{{company}})"
+def _kept(column: str, table: str, where: str = "") -> str:
+	"""A customer's figure kept by the ledger (receivables.balances), added up over its companies or
+	for the segment's company: one indexed lookup per customer."""
+	return f"(select ifnull(sum({column}), 0) from `{table}` x where x.customer = c.name {where}{{company}})"
 
 
 STANDARD_FIELDS = {
@@ -61,24 +64,24 @@ STANDARD_FIELDS = {
 	"balance": RuleField(
 		"Balance",
 		"number",
-		_balance("x.amount", "tabCustomer Ledger Entry", ""),
+		_kept("x.balance", "tabCustomer Balance"),
 		reads_ledger=True,
 		fieldtype="Currency",
+		reads=("Customer Balance",),
 	),
 	"overdue_amount": RuleField(
 		"Overdue Amount",
 		"number",
-		_balance(
-			"x.outstanding_amount",
-			"tabSales Invoice",
-			f"and {overdue_invoices_condition('x')}",
-		),
+		# the amounts due before today: what crm_app.overdue calls overdue, by due date
+		_kept("x.outstanding_amount", "tabCustomer Due Amount", "and x.due_date < curdate()"),
 		reads_ledger=True,
 		fieldtype="Currency",
+		reads=("Customer Due Amount",),
+		reads_date=True,
 	),
 	"creation": RuleField("Created On", "date", "c.creation"),
 	"language": RuleField("Language", "text", "c.language"),
-	"sales_person": RuleField("Sales Person", "tree", "", tree="Sales Person"),
+	"sales_person": RuleField("Sales Person", "tree", "", tree="Sales Person", reads=("Sales Team",)),
 	"market_segment": RuleField("Market Segment", "text", "c.market_segment"),
 	"industry": RuleField("Industry", "text", "c.industry"),
 	"default_currency": RuleField("Billing Currency", "text", "c.default_currency"),
@@ -167,6 +170,8 @@ class Compiled:
 	where: str  # a condition over `tabCustomer` c
 	values: dict
 	reads_ledger: bool
+	reads: tuple[str, ...] = ()  # the doctypes besides Customer whose rows decide who matches
+	reads_date: bool = False  # who matches changes with the date alone
 
 
 def compile_rules(
@@ -182,7 +187,7 @@ def compile_rules(
 		)
 	fields = rule_fields() if fields is None else fields
 	values, conditions = {}, []
-	reads_ledger = False
+	reads_ledger, reads, reads_date = False, set(), False
 	for index, rule in enumerate(rules, start=1):
 		rule = frappe._dict(rule) if isinstance(rule, dict) else rule
 		field = fields.get(rule.field or "")
@@ -202,12 +207,16 @@ def compile_rules(
 			)
 		conditions.append(_condition(index, rule, field, values))
 		reads_ledger = reads_ledger or field.reads_ledger
+		reads.update(field.reads + ((field.tree,) if field.tree else ()))
+		reads_date = reads_date or field.reads_date or rule.operator == "in the last days"
 	if not conditions:
 		return Compiled("1 = 0", values, False)
 	where = (" and " if match == "All" else " or ").join(f"({c})" for c in conditions)
 	company_condition = " and x.company = %(company)s" if company else ""
 	values["company"] = company
-	return Compiled(where.replace("{company}", company_condition), values, reads_ledger)
+	return Compiled(
+		where.replace("{company}", company_condition), values, reads_ledger, tuple(sorted(reads)), reads_date
+	)
 
 
 def _condition(index: int, rule, field: RuleField, values: dict) -> str:

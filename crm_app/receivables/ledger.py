@@ -21,6 +21,7 @@ from crm_app.events import announce
 from crm_app.guards import app_writes
 from crm_app.locks import lock_doctype
 from crm_app.permissions import permitted_customers_condition
+from crm_app.receivables.balances import add_to_balances
 from crm_app.receivables.movements import BALANCE_SIGN, LOWERING, sql_list
 
 LEDGER = "Customer Ledger Entry"
@@ -50,7 +51,7 @@ LEDGER_FIELDS = (
 
 
 def post(rows: list[dict]) -> None:
-	"""Append rows to the ledger and add them to the summary."""
+	"""Append rows to the ledger and add them to the summary and to the customers' kept balances."""
 	if not rows:
 		return
 	names = []
@@ -62,6 +63,7 @@ def post(rows: list[dict]) -> None:
 			entry.db_insert()
 			names.append(entry.name)
 		add_to_summary(names)
+	add_to_balances(rows)
 	announce("ledger_posted", customers=sorted({row.get("customer") for row in rows} - {None}))
 
 

@@ -4,7 +4,9 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate, nowdate
 
+from crm_app.events import announce
 from crm_app.overdue import overdue_invoices_condition
+from crm_app.receivables.balances import add_to_due_amounts
 from crm_app.receivables.ledger import ledger_row, post
 
 
@@ -80,6 +82,7 @@ def settle(invoice_name: str, amount: float, by_doc, posting_date) -> None:
 			),
 			OverAllocationError,
 		)
+	add_to_due_amounts(invoice, outstanding - flt(invoice.outstanding_amount))
 	invoice.outstanding_amount = outstanding
 	frappe.db.set_value(
 		"Sales Invoice",
@@ -92,6 +95,8 @@ def settle(invoice_name: str, amount: float, by_doc, posting_date) -> None:
 		post([_paid_row(invoice, by_doc, posting_date)])
 	elif was_paid and not paid:
 		_unmark_paid(invoice, by_doc)
+	# the document posted its rows before it settled: what reads the amounts due hears of them now
+	announce("ledger_posted", customers=[invoice.customer])
 
 
 def _paid_row(invoice, by_doc, posting_date, **extra) -> dict:

@@ -26,6 +26,7 @@ class CustomerSegment(Document):
 		last_refreshed: DF.Datetime | None
 		match: DF.Literal["All", "Any"]
 		member_count: DF.Int
+		refresh_fingerprint: DF.Data | None
 		restrict_role: DF.Link | None
 		rules: DF.Table[CustomerSegmentRule]
 		segment_name: DF.Data
@@ -38,6 +39,8 @@ class CustomerSegment(Document):
 
 	def validate(self):
 		compile_rules(self.rules, self.match, self.company)  # refuses an unknown field, operator or value
+		# a save evaluates the rules again, whatever fingerprint the form sent back
+		self.refresh_fingerprint = None
 
 	def on_update(self):
 		if self.auto_update:

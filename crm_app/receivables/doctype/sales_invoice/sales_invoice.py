@@ -1,10 +1,13 @@
 # Copyright (c) 2026, crm_app contributors and contributors
 # For license information, please see license.txt
 
+import frappe
 from frappe.model.document import Document
+from frappe.utils import flt
 
 from crm_app.guards import refuse_rename, validate_links
 from crm_app.receivables import invoicing, rules
+from crm_app.receivables.balances import add_to_due_amounts
 from crm_app.receivables.credit_control import enforce_credit_control
 from crm_app.receivables.ledger import ledger_row, post, reverse_voucher
 from crm_app.receivables.settlement import invoice_status, settle
@@ -69,6 +72,8 @@ class SalesInvoice(Document):
 		if self.is_return:
 			extra.update(against_voucher_type=self.doctype, against_voucher=self.return_against)
 		amount, tax_amount = invoicing.natural_amounts(self)
+		if not self.is_return:  # before the posting, whose announcement has the segments read it
+			add_to_due_amounts(self, self.outstanding_amount)
 		post([ledger_row(self, kind, amount, tax_amount, **extra)])
 		if self.is_return:
 			settle(self.return_against, amount, self, self.posting_date)
@@ -77,6 +82,11 @@ class SalesInvoice(Document):
 	def on_cancel(self):
 		# the ledger rows point at this invoice by design: they are reversed, not a reason to refuse
 		self.ignore_linked_doctypes = ("Customer Ledger Entry",)
+		if not self.is_return:  # what was left to pay is due no more
+			outstanding = frappe.db.get_value(
+				"Sales Invoice", self.name, "outstanding_amount", for_update=True
+			)
+			add_to_due_amounts(self, -flt(outstanding))
 		reverse_voucher(self.doctype, self.name, movement_type=("!=", "Invoice Paid"))
 		if self.is_return:
 			settle(self.return_against, -invoicing.natural_amounts(self)[0], self, self.posting_date)
