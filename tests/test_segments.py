@@ -264,6 +264,15 @@ def test_a_segment_of_billing_states_follows_address_changes_and_its_dry_run(add
 	# c2's preferred billing address is deleted: c2 leaves (its other billing address is in NY)
 	frappe.delete_doc("Address", data.c2_preferred)
 	assert data.c2 not in members(segment.name)
+	# c5's primary address, not linked to it: its change reaches c5 all the same
+	unlinked = make_address(data.c5, "CA", "Fresno", "93650", links=[])
+	c5 = frappe.get_doc("Customer", data.c5)
+	c5.customer_primary_address = unlinked.name
+	c5.save()
+	assert data.c5 in members(segment.name)
+	unlinked.state = "OR"
+	unlinked.save()
+	assert data.c5 not in members(segment.name)
 	# the dry run of the saved segment agrees with its refresh
 	again = api.preview_segment(segment.name)
 	segment_members.refresh(segment.name)
