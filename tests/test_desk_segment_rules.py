@@ -143,7 +143,11 @@ def test_a_french_manager_picks_rules_by_label_and_reads_them_in_words(server_ur
 	cities = dialog.locator("input[data-fieldname='value_Data']")
 	cities.wait_for(state="visible", timeout=10_000)
 	cities.fill("Paris, Lyon")
-	page.wait_for_function("() => cur_dialog.get_value('value_Data') === 'Paris, Lyon'", timeout=10_000)
+	cities.press("Tab")  # the field's change, which the dialog reads back and says in words
+	# the words, not cur_dialog: the closing amount dialog may clear cur_dialog after this one opened
+	words = dialog.locator(".rule-in-words")
+	words.filter(has_text="Paris, Lyon").wait_for(timeout=10_000)
+	assert words.inner_text() == "Ville de facturation n'est aucun de Paris, Lyon"
 	dialog.locator(".btn-primary").click()
 	page.wait_for_function("() => !document.querySelector('.modal.show')", timeout=10_000)
 
