@@ -4,6 +4,8 @@ The doc_events in hooks.py point here, so a form, a REST call and any code savin
 the same thing; an import that writes with SQL announces the same events itself.
 """
 
+import frappe
+
 from crm_app.events import announce
 
 
@@ -22,3 +24,20 @@ def tree_node_saved(doc, method=None) -> None:
 		return
 	if doc.has_value_changed(doc.nsm_parent_field):
 		announce("tree_nodes_moved", doctype=doc.doctype, nodes=[doc.name])
+
+
+def address_saved(doc, method=None) -> None:
+	"""An address is part of its customers (their billing address, which segment rules read): its save or
+	deletion is announced as a change of the customers it is, or was, linked to."""
+	customers = _customers_of(doc)
+	before = doc.get_doc_before_save() if method != "after_delete" else None
+	if before:
+		customers |= _customers_of(before)
+	if customers:
+		announce("customers_changed", customers=sorted(customers), created=[])
+
+
+def _customers_of(address) -> set[str]:
+	linked = {link.link_name for link in address.get("links") or [] if link.link_doctype == "Customer"}
+	primary = frappe.get_all("Customer", filters={"customer_primary_address": address.name}, pluck="name")
+	return linked | set(primary)

@@ -8,7 +8,8 @@ so a reaction can be set-based.
 The events (keyword arguments in brackets):
 
 - `customers_changed` (customers: list of names, created: the names among them that are new): customers
-  inserted or updated, from a form, REST, an import or a group change.
+  inserted or updated, from a form, REST, an import or a group change, or one of their addresses saved
+  or deleted.
 - `customers_deleted` (customers): customers about to be deleted, in the deleting transaction.
 - `ledger_posted` (customers): ledger rows were appended for these customers.
 - `tree_nodes_moved` (doctype, nodes): nodes of a tree got another parent (not new nodes).

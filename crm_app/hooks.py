@@ -109,6 +109,11 @@ doc_events = {
 		"on_update": "crm_app.announcements.customer_saved",
 		"on_trash": "crm_app.announcements.customer_trashed",
 	},
+	# a customer's address changes the customer (segment rules read its billing address)
+	"Address": {
+		"on_update": "crm_app.announcements.address_saved",
+		"after_delete": "crm_app.announcements.address_saved",
+	},
 	"Sales Invoice": {
 		"on_submit": [
 			"crm_app.sales_targets.actuals.on_invoice_submit",

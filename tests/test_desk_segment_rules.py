@@ -1,7 +1,8 @@
 """Segment rules in the desk, in French (issue 24): a French Sales Manager picks a rule's field by its
-label, is offered only the operators of its kind, picks a territory from the tree and types an amount, reads
-the rules in French words with the company whose ledger they count, and the dry run says that company
-too. What is stored stays the fieldname. Screenshots: test-artifacts/segment-rules-*.png."""
+label, is offered only the operators of its kind, picks a territory from the tree, types an amount and
+billing cities (issue 22), reads the rules in French words with the company whose ledger they count, and
+the dry run says that company too. What is stored stays the fieldname. Screenshots:
+test-artifacts/segment-rules-*.png."""
 
 import re
 
@@ -135,11 +136,28 @@ def test_a_french_manager_picks_rules_by_label_and_reads_them_in_words(server_ur
 	dialog.locator(".btn-primary").click()
 	page.wait_for_function("() => !document.querySelector('.modal.show')", timeout=10_000)
 
+	# a billing address field: the text operators, several values typed (the customer has no address)
+	dialog = open_rule_dialog(page)
+	dialog.locator("select[data-fieldname='field']").select_option(label="Ville de facturation")
+	assert operators_offered(dialog) == set(french(*OPERATORS["text"]))
+	dialog.locator("select[data-fieldname='operator']").select_option(label="aucun de")
+	cities = dialog.locator("input[data-fieldname='value_Data']")
+	cities.wait_for(state="visible", timeout=10_000)
+	cities.fill("Paris, Lyon")
+	cities.press("Tab")  # the field's change, which the dialog reads back and says in words
+	# the words, not cur_dialog: the closing amount dialog may clear cur_dialog after this one opened
+	words = dialog.locator(".rule-in-words")
+	words.filter(has_text="Paris, Lyon").wait_for(timeout=10_000)
+	assert words.inner_text() == "Ville de facturation n'est aucun de Paris, Lyon"
+	dialog.locator(".btn-primary").click()
+	page.wait_for_function("() => !document.querySelector('.modal.show')", timeout=10_000)
+
 	summary = page.locator("[data-fieldname='summary_html']").inner_text()
 	assert f"Territoire dans la branche {manager.region}" in summary
 	assert re.search(r"Montant en retard supérieur à (€ ?500,00|500,00 ?€)", summary), summary
 	assert f"ne comptent que le grand livre de {manager.company}" in summary
-	assert "overdue_amount" not in summary and "territory" not in summary
+	assert "Ville de facturation n'est aucun de Paris, Lyon" in summary
+	assert "overdue_amount" not in summary and "territory" not in summary and "billing_city" not in summary
 	page.screenshot(path=str(ARTIFACTS / "segment-rules-summary.png"), full_page=True)
 
 	said = dry_run(page)
@@ -164,6 +182,7 @@ def test_a_french_manager_picks_rules_by_label_and_reads_them_in_words(server_ur
 	assert [(r.field, r.operator, r.value) for r in saved.rules] == [
 		("territory", "in subtree of", manager.region),
 		("overdue_amount", "greater than", "500"),
+		("billing_city", "none of", "Paris, Lyon"),
 	]
 	errors = [e for e in page.errors if not is_realtime_noise(e)]
 	assert errors == []

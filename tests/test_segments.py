@@ -175,6 +175,111 @@ def test_match_any(data):
 	) == {"c3", "c5"}
 
 
+def make_address(
+	customer, state, city, pincode="", address_type="Billing", country="United States", **fields
+):
+	"""A Frappe Address linked to the customer (Dynamic Link), as the Address form makes one."""
+	return frappe.get_doc(
+		{
+			"doctype": "Address",
+			"address_title": unique("Address"),
+			"address_type": address_type,
+			"address_line1": "1 Main Street",
+			"city": city,
+			"state": state,
+			"pincode": pincode,
+			"country": country,
+			"links": [{"link_doctype": "Customer", "link_name": customer}],
+			**fields,
+		}
+	).insert()
+
+
+@pytest.fixture
+def addressed(data):
+	"""The six customers' addresses: the billing one is the customer's primary address (c1), else its
+	Preferred Billing Address (c2), else one of type Billing (c6); c3 has only a shipping address in CA,
+	c4 bills in NY and ships to CA, c5 has none."""
+	make_address(data.c1, "NY", "New York", "10001")  # a billing address, but not the primary one
+	primary = make_address(data.c1, "CA", "San Francisco", "94105", address_type="Office")
+	c1 = frappe.get_doc("Customer", data.c1)
+	c1.customer_primary_address = primary.name
+	c1.save()
+	make_address(data.c2, "NY", "Albany", "12207")
+	data.c2_preferred = make_address(
+		data.c2, "CA", "Los Angeles", "90001", address_type="Office", is_primary_address=1
+	).name
+	make_address(data.c3, "CA", "San Diego", "92101", address_type="Shipping", is_shipping_address=1)
+	data.c4_billing = make_address(data.c4, "NY", "New York", "10002").name
+	make_address(data.c4, "CA", "San Jose", "95101", address_type="Shipping", is_shipping_address=1)
+	make_address(data.c6, "CA", "San Diego", "92102")
+	make_address(data.c6, "NV", "Reno", "89501", disabled=1)  # disabled: never read
+	return data
+
+
+@pytest.mark.parametrize(
+	"rules, expected",
+	[
+		([rule("billing_state", "equals", "CA")], {"c1", "c2", "c6"}),
+		([rule("billing_state", "equals", "ca")], {"c1", "c2", "c6"}),  # as any text rule: any case
+		([rule("billing_state", "not equals", "CA")], {"c3", "c4", "c5"}),
+		([rule("billing_state", "one of", "NY, NV")], {"c4"}),
+		([rule("billing_state", "none of", "CA, NY")], {"c3", "c5"}),
+		([rule("billing_state", "is not set")], {"c3", "c5"}),
+		([rule("billing_city", "one of", "San Francisco, San Diego")], {"c1", "c6"}),
+		([rule("billing_city", "contains", "an")], {"c1", "c2", "c6"}),
+		([rule("billing_pincode", "starts with", "9")], {"c1", "c2", "c6"}),
+		([rule("billing_pincode", "starts with", "941")], {"c1"}),
+		([rule("billing_pincode", "is set")], {"c1", "c2", "c4", "c6"}),
+		([rule("billing_country", "equals", "United States")], {"c1", "c2", "c4", "c6"}),
+		(
+			[rule("status", "equals", "Active"), rule("billing_state", "equals", "CA")],
+			{"c1", "c2"},  # the seed's "active customers in California" (c6 is disabled)
+		),
+	],
+)
+def test_address_rules_read_the_billing_address_only(addressed, rules, expected):
+	assert matching(addressed, *rules) == expected
+
+
+def test_a_billing_address_rule_is_evaluated_in_the_query_not_per_customer(addressed):
+	"""One query for all customers: the address is read by a subquery, the value stays a parameter."""
+	compiled = compile_rules([rule("billing_state", "equals", "CA' or 1=1 --")])
+	assert "tabAddress" in compiled.where and "CA'" not in compiled.where
+	assert compiled.values["r1"] == "CA' or 1=1 --" and not compiled.reads_ledger
+	assert matching(addressed, rule("billing_state", "equals", "CA' or 1=1 --")) == set()
+
+
+def test_a_segment_of_billing_states_follows_address_changes_and_its_dry_run(addressed):
+	data = addressed
+	rules = [ours(data), rule("billing_state", "equals", "CA")]
+	preview = api.preview_segment(rules=frappe.as_json(rules))
+	segment = make_segment(data, rule("billing_state", "equals", "CA"))
+	assert sorted(members(segment.name)) == sorted(preview["joining"]) == sorted([data.c1, data.c2, data.c6])
+	# c4's billing address moves to California: c4 joins as the address is saved
+	address = frappe.get_doc("Address", data.c4_billing)
+	address.state = "CA"
+	address.save()
+	assert data.c4 in members(segment.name)
+	# c2's preferred billing address is deleted: c2 leaves (its other billing address is in NY)
+	frappe.delete_doc("Address", data.c2_preferred)
+	assert data.c2 not in members(segment.name)
+	# c5's primary address, not linked to it: its change reaches c5 all the same
+	unlinked = make_address(data.c5, "CA", "Fresno", "93650", links=[])
+	c5 = frappe.get_doc("Customer", data.c5)
+	c5.customer_primary_address = unlinked.name
+	c5.save()
+	assert data.c5 in members(segment.name)
+	unlinked.state = "OR"
+	unlinked.save()
+	assert data.c5 not in members(segment.name)
+	# the dry run of the saved segment agrees with its refresh
+	again = api.preview_segment(segment.name)
+	segment_members.refresh(segment.name)
+	assert (again["join"], again["leave"]) == (0, 0)
+	assert again["matching"] == len(members(segment.name)) == 3
+
+
 @pytest.fixture(scope="module")
 def custom_field():
 	"""A Custom Field on Customer, as a user adds one (adding a column commits, so it is made first and
@@ -225,6 +330,9 @@ def test_a_custom_field_of_customer_can_be_a_rule(custom_field, data):
 		(rule("territory", "in subtree of", "Atlantis"), "does not exist"),
 		(rule("customer_type", "one of", " , "), "separated by commas"),
 		(rule("customer_type", "equals", ""), "give a value"),
+		(rule("billing_state", "greater than", "CA"), "operators"),
+		(rule("billing_city", "in subtree of", "Paris"), "operators"),
+		(rule("billing_pincode", "one of", ","), "separated by commas"),
 	],
 )
 def test_a_bad_rule_is_refused_with_a_clear_error(bad, says):
@@ -441,6 +549,10 @@ def test_the_form_reads_each_rule_field_with_its_label_kind_operators_and_tree(c
 	assert [o["value"] for o in overdue["operators"]] == list(OPERATORS["number"])
 	assert (fields["creation"]["fieldtype"], fields["customer_type"]["fieldtype"]) == ("Date", "Data")
 	assert fields["status"]["options"][0] == {"value": "Active", "label": "Actif"}
+	state = fields["billing_state"]  # issue 22: the billing address's fields, text operators
+	assert (state["label"], state["kind"], state["fieldtype"]) == ("État de facturation", "text", "Data")
+	assert [o["value"] for o in state["operators"]] == list(OPERATORS["text"])
+	assert fields["billing_pincode"]["label"] == "Code postal de facturation"
 	assert (fields[custom_field]["label"], fields[custom_field]["fieldtype"]) == ("Test Score", "Int")
 	with pytest.raises(frappe.DoesNotExistError):
 		api.rule_fields(company=unique("No such company"))
@@ -548,4 +660,79 @@ def test_over_rest_as_each_role_and_from_bench(server_url):
 		frappe.delete_doc("Customer Group", group, force=True)
 		for user in users.values():
 			remove_user(user)
+		frappe.db.commit()
+
+
+def test_address_rules_over_rest_and_the_company_a_save_keeps(server_url):
+	"""Committed: the server reads the site. A Sales Manager whose default company is set saves a segment
+	of billing states over REST without a company: it keeps none, and its dry run (of the saved segment, or
+	of its rules as the form sends them, company "") counts with that same empty company and agrees with
+	what the save's refresh brought in. An operator an address field does not take is a 417, never a 500."""
+	from frappe.utils.password import update_password
+
+	from tests.receivables import purge_masters
+	from tests.users import remove_user
+
+	group = make_group_chain(1)[0]
+	billed = make_customer(group).name
+	shipped = make_customer(group).name
+	addresses = [
+		make_address(billed, "CA", "Oakland", "94601").name,
+		make_address(shipped, "CA", "Fresno", "93650", address_type="Shipping").name,
+	]
+	company = make_company("EUR").name
+	user = make_user("Sales Manager")
+	update_password(user, "Segments-pass-1234!")
+	frappe.defaults.set_user_default("company", company, user)
+	frappe.db.commit()
+	session = http_session(server_url, user, "Segments-pass-1234!")
+	method = f"{server_url}/api/method/crm_app.api.segments.preview_segment"
+	name = unique("Californie")
+	rules = [
+		{"field": "customer_group", "operator": "equals", "value": group},
+		{"field": "billing_state", "operator": "one of", "value": "CA, OR"},
+	]
+	try:
+		made = session.post(
+			f"{server_url}/api/resource/Customer Segment",
+			json={"segment_name": name, "rules": rules, "auto_update": 1},
+		)
+		assert made.status_code == 200, made.text[-500:]
+		saved = made.json()["data"]
+		assert (saved["company"], saved["member_count"]) == (None, 1)
+		assert frappe.get_all(MEMBER, {"segment": name}, pluck="customer") == [billed]
+		for params in (
+			{"segment": name},
+			{"segment": name, "rules": frappe.as_json(rules), "match": "All", "company": ""},
+		):
+			preview = session.get(method, params=params)
+			assert preview.status_code == 200, preview.text[-500:]
+			said = preview.json()["message"]
+			assert (said["company"], said["matching"], said["join"], said["leave"]) == (None, 1, 0, 0)
+		for bad in (
+			{"field": "billing_state", "operator": "greater than", "value": "CA"},
+			{"field": "billing_city", "operator": "between", "value": "A", "value_to": "B"},
+			{"field": "billing_pincode", "operator": "in subtree of", "value": "9"},
+			{"field": "billing_country", "operator": "like", "value": "%"},
+		):
+			refused = session.get(method, params={"segment": name, "rules": frappe.as_json([bad])})
+			assert refused.status_code == 417 and "InvalidSegmentRuleError" in refused.text, bad
+			not_saved = session.put(
+				f"{server_url}/api/resource/Customer Segment/{name}", json={"rules": [rules[0], bad]}
+			)
+			assert not_saved.status_code == 417 and "InvalidSegmentRuleError" in not_saved.text, bad
+		frappe.db.rollback()
+		assert [r.field for r in frappe.get_doc("Customer Segment", name).rules] == [
+			"customer_group",
+			"billing_state",
+		]
+	finally:
+		frappe.db.rollback()
+		frappe.delete_doc("Customer Segment", name, force=True, ignore_missing=True)
+		frappe.db.delete(LOG, {"segment": name})
+		for address in addresses:
+			frappe.delete_doc("Address", address, force=True)
+		purge_masters([billed, shipped], [group], companies=[company])
+		frappe.defaults.clear_user_default("company", user)
+		remove_user(user)
 		frappe.db.commit()

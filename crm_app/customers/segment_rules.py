@@ -1,6 +1,11 @@
 """A customer segment's rules are data, never code: each names a whitelisted customer field, an operator
 that fits the field's kind, and values checked for that kind. They compile to one parameterised SQL
-condition over `tabCustomer` (alias `c`), used for every customer at once or for one."""
+condition over `tabCustomer` (alias `c`), used for every customer at once or for one.
+
+The billing address fields (country, state, city, postal code) read the customer's billing address:
+its `customer_primary_address` as ERPNext sets it; without one, the enabled Address linked to the
+customer (Dynamic Link) that is its Preferred Billing Address (`is_primary_address`), else one of type
+Billing (the oldest). A shipping-only address is never read; no billing address, no value."""
 
 from dataclasses import dataclass
 
@@ -88,9 +93,30 @@ STANDARD_FIELDS = {
 }
 
 
+def _billing_address(column: str) -> str:
+	"""A column of the customer's billing address, as a subquery per customer (the primary key, or the
+	Dynamic Link index on link_doctype and link_name), so the rules stay one set-based query."""
+	return f"""(case when ifnull(c.customer_primary_address, '') != ''
+		then (select a.`{column}` from `tabAddress` a where a.name = c.customer_primary_address)
+		else (select a.`{column}` from `tabDynamic Link` dl join `tabAddress` a on a.name = dl.parent
+			where dl.link_doctype = 'Customer' and dl.link_name = c.name and dl.parenttype = 'Address'
+			and a.disabled = 0 and (a.is_primary_address = 1 or a.address_type = 'Billing')
+			order by a.is_primary_address desc, a.creation, a.name limit 1) end)"""
+
+
+# the customer's billing address (module docstring); fieldnames as Address's, after "billing_"
+BILLING_ADDRESS_FIELDS = {
+	"billing_country": RuleField("Billing Country", "text", _billing_address("country")),
+	"billing_state": RuleField("Billing State", "text", _billing_address("state")),
+	"billing_city": RuleField("Billing City", "text", _billing_address("city")),
+	"billing_pincode": RuleField("Billing Postal Code", "text", _billing_address("pincode")),
+}
+
+
 def rule_fields() -> dict[str, RuleField]:
-	"""The fields a rule may name: the standard ones and the custom fields of Customer."""
-	fields = dict(STANDARD_FIELDS)
+	"""The fields a rule may name: the standard ones, the billing address's and the custom fields of
+	Customer."""
+	fields = {**STANDARD_FIELDS, **BILLING_ADDRESS_FIELDS}
 	for df in frappe.get_meta("Customer").fields:
 		kind = CUSTOM_KINDS.get(df.fieldtype)
 		if df.get("is_custom_field") and kind and df.fieldname not in fields:

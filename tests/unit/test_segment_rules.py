@@ -161,3 +161,22 @@ def test_match_must_be_all_or_any():
 def test_rules_may_be_child_rows():
 	row = frappe._dict(field="customer_type", operator="equals", value="Company", value_to=None)
 	assert compile_rules([row], fields=FIELDS).values["r1"] == "Company"
+
+
+def test_a_billing_address_rule_reads_the_address_in_the_query_with_text_operators_only():
+	from crm_app.customers.segment_rules import BILLING_ADDRESS_FIELDS
+
+	fields = {**FIELDS, **BILLING_ADDRESS_FIELDS}
+	result = compile_rules(
+		[
+			{"field": "billing_pincode", "operator": "starts with", "value": "94_"},
+			{"field": "billing_city", "operator": "one of", "value": "Paris, Lyon"},
+		],
+		fields=fields,
+	)
+	assert result.values == {"r1": "94\\_%", "r2": ("Paris", "Lyon"), "company": None}
+	assert "94" not in result.where and "Paris" not in result.where
+	assert "c.customer_primary_address" in result.where and "`tabDynamic Link`" in result.where
+	assert not result.reads_ledger
+	with pytest.raises(InvalidSegmentRuleError, match="operators"):
+		compile_rules([{"field": "billing_state", "operator": "at least", "value": "C"}], fields=fields)
