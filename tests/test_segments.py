@@ -280,6 +280,15 @@ def test_a_segment_of_billing_states_follows_address_changes_and_its_dry_run(add
 	assert again["matching"] == len(members(segment.name)) == 3
 
 
+def test_an_address_changed_behind_the_forms_back_makes_the_next_refresh_evaluate_again(addressed):
+	"""A refresh is skipped when nothing its rules read changed: the addresses are among what they read."""
+	segment = make_segment(addressed, rule("billing_state", "equals", "CA"))
+	assert addressed.c4 not in members(segment.name)
+	frappe.db.set_value("Address", addressed.c4_billing, "state", "CA", update_modified=False)
+	segment_members.refresh(segment.name)
+	assert addressed.c4 in members(segment.name)
+
+
 @pytest.fixture(scope="module")
 def custom_field():
 	"""A Custom Field on Customer, as a user adds one (adding a column commits, so it is made first and

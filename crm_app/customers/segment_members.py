@@ -173,6 +173,9 @@ _ROW_DIGESTS = {
 	"Customer Balance": "customer, company, currency, balance",
 	"Customer Due Amount": "customer, company, currency, due_date, outstanding_amount",
 	"Sales Team": "parent, parenttype, sales_person, modified",
+	# the columns the billing address rules read, not only `modified` (a data fix may leave it)
+	"Address": "name, modified, country, state, city, pincode, disabled, is_primary_address, address_type",
+	"Dynamic Link": "name, parent, parenttype, link_doctype, link_name",
 }
 
 

@@ -104,12 +104,18 @@ def _billing_address(column: str) -> str:
 			order by a.is_primary_address desc, a.creation, a.name limit 1) end)"""
 
 
+# what an address rule reads: a refresh is skipped only when these did not change either
+ADDRESS_TABLES = ("Address", "Dynamic Link")
 # the customer's billing address (module docstring); fieldnames as Address's, after "billing_"
 BILLING_ADDRESS_FIELDS = {
-	"billing_country": RuleField("Billing Country", "text", _billing_address("country")),
-	"billing_state": RuleField("Billing State", "text", _billing_address("state")),
-	"billing_city": RuleField("Billing City", "text", _billing_address("city")),
-	"billing_pincode": RuleField("Billing Postal Code", "text", _billing_address("pincode")),
+	"billing_country": RuleField(
+		"Billing Country", "text", _billing_address("country"), reads=ADDRESS_TABLES
+	),
+	"billing_state": RuleField("Billing State", "text", _billing_address("state"), reads=ADDRESS_TABLES),
+	"billing_city": RuleField("Billing City", "text", _billing_address("city"), reads=ADDRESS_TABLES),
+	"billing_pincode": RuleField(
+		"Billing Postal Code", "text", _billing_address("pincode"), reads=ADDRESS_TABLES
+	),
 }
 
 
