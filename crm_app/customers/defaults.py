@@ -47,17 +47,15 @@ def _value(value, source, source_name=None):
 class GroupChains:
 	"""All customer groups, with each group's chain (itself first, then ancestors up to the root)."""
 
-	def __init__(self, optional_fields: list[str], companies: dict):
-		fields = [
-			"name",
-			"parent_customer_group",
-			"credit_limit_policy",
-			GROUP_OVERRIDE_FIELD,
-			*POLICY_FIELDS,
-		]
-		fields += [group_field for group_field, _ in SCALAR_FIELDS.values()] + optional_fields
+	def __init__(self, optional_fields: list[str], companies: dict, limits_only: bool = False):
+		fields = ["name", "parent_customer_group", "credit_limit_policy"]
+		if not limits_only:
+			fields += [GROUP_OVERRIDE_FIELD, *POLICY_FIELDS]
+			fields += [group_field for group_field, _ in SCALAR_FIELDS.values()] + optional_fields
 		self.groups = {g.name: g for g in frappe.get_all("Customer Group", fields=fields)}
-		self.accounts = _rows_by_parent("Party Account", "Customer Group", ["company", "account"])
+		self.accounts = (
+			{} if limits_only else _rows_by_parent("Party Account", "Customer Group", ["company", "account"])
+		)
 		self.limits = {
 			group: limits_in_currency(rows, companies)
 			for group, rows in _rows_by_parent(
@@ -128,19 +126,7 @@ def get_effective_defaults(customers: list[str], company: str | None = None) -> 
 	and credit limit are given."""
 	optional_fields = optional_fieldnames()
 	settings = frappe.db.get_singles_dict("CRM Settings", cast=True)
-	companies = {
-		c.name: c
-		for c in frappe.get_all(
-			"Company",
-			fields=[
-				"name",
-				"default_currency",
-				"default_receivable_account",
-				"payment_terms",
-				"credit_limit",
-			],
-		)
-	}
+	companies = _companies()
 	chains = GroupChains(optional_fields, companies)
 	fallbacks = {
 		"settings:selling_price_list": _value(settings.get("selling_price_list"), "settings", "CRM Settings"),
@@ -194,6 +180,19 @@ def _resolve_customer(row, chains, fallbacks, companies, own_accounts, own_limit
 			}
 	values["receivable_accounts"] = sorted(accounts.values(), key=lambda r: r["company"])
 
+	values["credit_limits"] = resolve_limits(own_limits, chain, chains, companies)
+
+	# the credit control policy: the nearest group of the chain that overrides CRM Settings' gives all of it
+	overriding = resolve_scalar(None, chain, GROUP_OVERRIDE_FIELD, fallbacks["settings:credit_control"])
+	if overriding["source"] in ("group", "ancestor"):
+		overriding["value"] = policy_of(chains.groups[overriding["source_name"]])
+	values["credit_control"] = overriding
+	return {"customer": row.name, "customer_group": row.customer_group, "values": values}
+
+
+def resolve_limits(own_limits, chain: list, chains: GroupChains, companies: dict) -> list[dict]:
+	"""The credit limits in force per company and currency: the customer's own (unless its group gives
+	every member the group's limit), else the nearest group's of the chain, else the company's."""
 	group_policy = chain[0].credit_limit_policy if chain else None
 	limits = resolve_keyed_rows(
 		limits_in_currency(own_limits, companies),
@@ -213,11 +212,39 @@ def _resolve_customer(row, chains, fallbacks, companies, own_accounts, own_limit
 				"source": "company",
 				"source_name": company.name,
 			}
-	values["credit_limits"] = sorted(limits.values(), key=lambda r: (r["company"], r["currency"]))
+	return sorted(limits.values(), key=lambda r: (r["company"], r["currency"]))
 
-	# the credit control policy: the nearest group of the chain that overrides CRM Settings' gives all of it
-	overriding = resolve_scalar(None, chain, GROUP_OVERRIDE_FIELD, fallbacks["settings:credit_control"])
-	if overriding["source"] in ("group", "ancestor"):
-		overriding["value"] = policy_of(chains.groups[overriding["source_name"]])
-	values["credit_control"] = overriding
-	return {"customer": row.name, "customer_group": row.customer_group, "values": values}
+
+def get_credit_limits(customers: list[str]) -> dict[str, list[dict]]:
+	"""The credit limits in force of each customer, as get_effective_defaults gives them in
+	`values.credit_limits`, in 5 queries instead of 9: what the 360 view and the customer list show."""
+	companies = _companies()
+	chains = GroupChains([], companies, limits_only=True)
+	result = {}
+	for start in range(0, len(customers), CHUNK):
+		names = customers[start : start + CHUNK]
+		groups = dict(
+			frappe.get_all(
+				"Customer", filters={"name": ("in", names)}, fields=["name", "customer_group"], as_list=True
+			)
+		)
+		own_limits = _rows_by_parent("Customer Credit Limit", "Customer", LIMIT_FIELDS, names)
+		for name, group in groups.items():
+			result[name] = resolve_limits(own_limits.get(name, ()), chains.chain(group), chains, companies)
+	return result
+
+
+def _companies() -> dict:
+	return {
+		c.name: c
+		for c in frappe.get_all(
+			"Company",
+			fields=[
+				"name",
+				"default_currency",
+				"default_receivable_account",
+				"payment_terms",
+				"credit_limit",
+			],
+		)
+	}

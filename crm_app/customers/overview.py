@@ -60,7 +60,11 @@ def compose(customer: str, blocks: list[str] | None = None) -> dict:
 	the user may read is left out)."""
 	customers = overview_customers(customer)
 	paths = frappe.get_hooks("customer_overview_blocks") if blocks is None else blocks
-	found = [block for block in (frappe.get_attr(path)(customers) for path in paths) if block]
+	frappe.local.crm_overview_sources = {}
+	try:
+		found = [block for block in (frappe.get_attr(path)(customers) for path in paths) if block]
+	finally:
+		del frappe.local.crm_overview_sources
 	labels = tab_labels()
 	tabs = []
 	for tab in TABS:
@@ -71,6 +75,19 @@ def compose(customer: str, blocks: list[str] | None = None) -> dict:
 	if unknown:
 		frappe.throw(_("Unknown overview tab: {0}").format(", ".join(unknown)), UnknownOverviewTabError)
 	return {"customer": customer, "customers": customers, "tabs": tabs}
+
+
+def shared_source(key: str, customers: list[str], read):
+	"""What `read(customers)` returns, read once per compose when several blocks draw on the same source
+	(the invoice and ageing blocks on one aggregate of the invoices): one round trip instead of one per
+	block. Outside compose (a block called alone) it simply reads."""
+	sources = getattr(frappe.local, "crm_overview_sources", None)
+	if sources is None:
+		return read(customers)
+	key = (key, tuple(customers))
+	if key not in sources:
+		sources[key] = read(customers)
+	return sources[key]
 
 
 def customer_filter(customers: list[str]):
