@@ -374,7 +374,9 @@ def test_the_form_loads_overview_banner_and_values_in_force_in_one_call(server_u
 
 def test_the_forms_one_call_keeps_each_blocks_permission(server_url, overdue_over_http):
 	data = overdue_over_http
-	loaded = form_data(server_url, data.users["Projects User"], data.customer).json()["message"]
+	response = form_data(server_url, data.users["Projects User"], data.customer)
+	assert response.status_code == 200, response.text[-1500:]
+	loaded = response.json()["message"]
 	blocks = blocks_of(loaded["overview"])
 	# no invoice may be read: neither the invoice blocks nor the banner's overdue amounts tell of them
 	assert not {"sales_invoices", "ageing", "credit", "payments", "orders"} & set(blocks)
