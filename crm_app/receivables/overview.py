@@ -44,42 +44,116 @@ def _invoice_route(customers, **filters) -> list:
 	return ["List", "Sales Invoice", {"customer": customer_filter(customers), "is_return": 0, **filters}]
 
 
-def invoice_figures(customers: list[str]) -> list[dict]:
-	"""The one aggregate of the customers' invoices (not returns, drafts and submitted) both the invoice
-	and the ageing block read: per company, currency, state (pending, overdue, authorised, paid) and, for
-	the unpaid submitted ones, ageing bucket in the company's edges; count, amount and outstanding."""
-	d1, d2, d3 = DEFAULT_AGEING_RANGES
-	r1, r2, r3 = (
-		f"ifnull(nullif(c.ageing_range_{index}, 0), {default})"
-		for index, default in ((1, d1), (2, d2), (3, d3))
+# the columns of receivables_figures' union, each part filling those of its source
+FIGURE_COLUMNS = (
+	"source",
+	"customer",
+	"company",
+	"currency",
+	"r1",
+	"r2",
+	"r3",
+	"state",
+	"bucket",
+	"count",
+	"amount",
+	"outstanding",
+	"last_date",
+)
+
+
+def _part(**columns) -> str:
+	return "select " + ", ".join(f"{columns.get(name, 'null')} as {name}" for name in FIGURE_COLUMNS)
+
+
+def receivables_figures(customers: list[str]) -> list[frappe._dict]:
+	"""One round trip for the receivables' blocks, a union of, each over the rows the user may read (left
+	out when the user may not read the doctype):
+	- `invoice`: the invoices (not returns, drafts and submitted) per company, currency, state (pending,
+	  overdue, authorised, paid) and, for the unpaid submitted ones, ageing bucket in the company's edges;
+	  count, amount and outstanding (the invoice and ageing blocks);
+	- `payment`: payments received per currency: count, amount, last date;
+	- `ledger`: the ledger's balance per customer, company and currency (the credit used)."""
+	parts = []
+	if frappe.has_permission("Sales Invoice", "read"):
+		d1, d2, d3 = DEFAULT_AGEING_RANGES
+		r1, r2, r3 = (
+			f"ifnull(nullif(c.ageing_range_{index}, 0), {default})"
+			for index, default in ((1, d1), (2, d2), (3, d3))
+		)
+		late = f"datediff(curdate(), {INVOICE}.due_date)"
+		state = f"""case when {INVOICE}.docstatus = 0 then 'pending'
+			when {overdue_invoices_condition(INVOICE)} then 'overdue'
+			when {INVOICE}.outstanding_amount > 0 then 'authorised' else 'paid' end"""
+		bucket = f"""case when {INVOICE}.docstatus != 1 or {INVOICE}.outstanding_amount <= 0 then null
+			when {late} <= 0 then 0 when {late} <= {r1} then 1 when {late} <= {r2} then 2
+			when {late} <= {r3} then 3 else 4 end"""
+		where = permitted_where(
+			"Sales Invoice",
+			[f"{INVOICE}.customer in %(customers)s", f"{INVOICE}.is_return = 0", f"{INVOICE}.docstatus < 2"],
+		)
+		select = _part(
+			source="'invoice'",
+			company=f"{INVOICE}.company",
+			currency=f"{INVOICE}.currency",
+			r1=r1,
+			r2=r2,
+			r3=r3,
+			state=state,
+			bucket=bucket,
+			count="count(*)",
+			amount=f"sum({INVOICE}.grand_total)",
+			outstanding=f"sum({INVOICE}.outstanding_amount)",
+		)
+		parts.append(
+			f"""{select} from {INVOICE} left join `tabCompany` c on c.name = {INVOICE}.company where {where}
+			group by {INVOICE}.company, {INVOICE}.currency, 5, 6, 7, 8, 9"""
+		)
+	if frappe.has_permission("Payment Entry", "read"):
+		conditions = [
+			"party_type = 'Customer'",
+			"party in %(customers)s",
+			"docstatus = 1",
+			"payment_type = 'Receive'",
+		]
+		select = _part(
+			source="'payment'",
+			currency="currency",
+			count="count(*)",
+			amount="sum(paid_amount)",
+			last_date="max(posting_date)",
+		)
+		parts.append(
+			f"{select} from `tabPayment Entry` where {permitted_where('Payment Entry', conditions)} group by currency"
+		)
+	if frappe.has_permission("Customer Ledger Entry", "read"):
+		select = _part(
+			source="'ledger'",
+			customer="customer",
+			company="company",
+			currency="currency",
+			count="count(*)",
+			amount="sum(amount)",
+		)
+		where = permitted_where("Customer Ledger Entry", ["customer in %(customers)s"])
+		parts.append(
+			f"{select} from `tabCustomer Ledger Entry` where {where} group by customer, company, currency"
+		)
+	if not parts:
+		return []
+	return frappe.db.sql(" union all ".join(parts), {"customers": tuple(customers)}, as_dict=True)
+
+
+def _figures(customers: list[str], source: str) -> list[frappe._dict]:
+	rows = shared_source("receivables", customers, receivables_figures)
+	return sorted(
+		(row for row in rows if row.source == source),
+		key=lambda row: (row.company or "", row.currency or "", -1 if row.bucket is None else row.bucket),
 	)
-	late = f"datediff(curdate(), {INVOICE}.due_date)"
-	return frappe.db.sql(
-		f"""select {INVOICE}.company, {INVOICE}.currency, {r1} as r1, {r2} as r2, {r3} as r3,
-			case when {INVOICE}.docstatus = 0 then 'pending'
-				when {overdue_invoices_condition(INVOICE)} then 'overdue'
-				when {INVOICE}.outstanding_amount > 0 then 'authorised' else 'paid' end as state,
-			case when {INVOICE}.docstatus != 1 or {INVOICE}.outstanding_amount <= 0 then null
-				when {late} <= 0 then 0 when {late} <= {r1} then 1 when {late} <= {r2} then 2
-				when {late} <= {r3} then 3 else 4 end as bucket,
-			count(*) as count, sum({INVOICE}.grand_total) as amount,
-			sum({INVOICE}.outstanding_amount) as outstanding
-		from {INVOICE} left join `tabCompany` c on c.name = {INVOICE}.company
-		where {
-			permitted_where(
-				"Sales Invoice",
-				[
-					f"{INVOICE}.customer in %(customers)s",
-					f"{INVOICE}.is_return = 0",
-					f"{INVOICE}.docstatus < 2",
-				],
-			)
-		}
-		group by {INVOICE}.company, {INVOICE}.currency, r1, r2, r3, state, bucket
-		order by {INVOICE}.company, {INVOICE}.currency, bucket""",
-		{"customers": tuple(customers)},
-		as_dict=True,
-	)
+
+
+def invoice_figures(customers: list[str]) -> list[frappe._dict]:
+	return _figures(customers, "invoice")
 
 
 def invoices_block(customers: list[str]) -> dict | None:
@@ -88,7 +162,7 @@ def invoices_block(customers: list[str]) -> dict | None:
 	if not frappe.has_permission("Sales Invoice", "read"):
 		return None
 	by_key: dict[tuple, frappe._dict] = {}
-	for row in shared_source("invoices", customers, invoice_figures):
+	for row in invoice_figures(customers):
 		total = by_key.setdefault((row.currency, row.state), frappe._dict(count=0, amount=0, outstanding=0))
 		total.count += row.count
 		total.amount += flt(row.amount)
@@ -131,14 +205,7 @@ def payments_block(customers: list[str]) -> dict | None:
 	"""Payments received, per currency: count, amount and the last one's date."""
 	if not frappe.has_permission("Payment Entry", "read"):
 		return None
-	rows = frappe.db.sql(
-		f"""select currency, count(*) as count, sum(paid_amount) as amount, max(posting_date) as last_date
-		from `tabPayment Entry`
-		where {permitted_where("Payment Entry", ["party_type = 'Customer'", "party in %(customers)s", "docstatus = 1", "payment_type = 'Receive'"])}
-		group by currency order by currency""",
-		{"customers": tuple(customers)},
-		as_dict=True,
-	)
+	rows = _figures(customers, "payment")
 	return {
 		"key": "payments",
 		"tab": "orders",
@@ -182,15 +249,10 @@ def credit_block(customers: list[str]) -> dict | None:
 	limits = [row for row in limits if flt(row["credit_limit"])]
 	used = {}
 	if limits:
-		used = {
-			(company, currency): flt(amount)
-			for company, currency, amount in frappe.db.sql(
-				f"""select company, currency, sum(amount) from `tabCustomer Ledger Entry`
-				where {permitted_where("Customer Ledger Entry", ["customer in %(customers)s"])}
-				group by company, currency""",
-				{"customers": tuple(members)},
-			)
-		}
+		for row in _figures(customers, "ledger"):  # members are all or the first of customers
+			if row.customer in members:
+				key = (row.company, row.currency)
+				used[key] = used.get(key, 0.0) + flt(row.amount)
 	figures = []
 	for row in limits:
 		spent = used.get((row["company"], row["currency"]), 0.0)
@@ -235,7 +297,7 @@ def ageing_block(customers: list[str]) -> dict | None:
 	(Company.ageing_range_1..3, by default 30, 60, 90); each bucket opens the invoices it counts."""
 	if not frappe.has_permission("Sales Invoice", "read"):
 		return None
-	rows = [row for row in shared_source("invoices", customers, invoice_figures) if row.bucket is not None]
+	rows = [row for row in invoice_figures(customers) if row.bucket is not None]
 	today = nowdate()
 	groups: dict[tuple, dict] = {}
 	for row in rows:
