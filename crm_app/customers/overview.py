@@ -4,7 +4,8 @@ head office and branches the user may read) and returns its figures, or None whe
 its doctype. This module knows no block's domain: it asks Frappe's hooks for them.
 
 A block: {"key", "tab", "title", "order", "figures": [{"label", "count", "amount", "currency", "hours",
-"route"}]}, labels translated, one aggregate query per block."""
+"route"}]}, labels translated. Blocks drawing on the same source read it once per compose
+(`shared_source`): each domain reads its blocks' figures in one union, one round trip."""
 
 import frappe
 from frappe import _
