@@ -127,6 +127,7 @@ def receivables_figures(customers: list[str]) -> list[frappe._dict]:
 			f"{select} from `tabPayment Entry` where {permitted_where('Payment Entry', conditions)} group by currency"
 		)
 	if frappe.has_permission("Customer Ledger Entry", "read"):
+		# the balance kept per customer by the ledger (issue 22 part 5) can replace this part when merged
 		select = _part(
 			source="'ledger'",
 			customer="customer",
@@ -444,6 +445,7 @@ def customer_list_balances(customers: list[str]) -> dict[str, list[dict]]:
 	if not customers or not frappe.has_permission("Customer Ledger Entry", "read"):
 		return {}
 	owed: dict[str, dict] = {}
+	# the balance kept per customer by the ledger (issue 22 part 5) replaces this sum when merged
 	for customer, company, currency, amount in frappe.db.sql(
 		f"""select customer, company, currency, sum(amount) from `tabCustomer Ledger Entry`
 		where {permitted_where("Customer Ledger Entry", ["customer in %(customers)s"])}
