@@ -7,6 +7,7 @@ import types
 import frappe
 import pytest
 from frappe.utils import add_days, nowdate
+from frappe.utils.password import update_password
 
 from crm_app.customers import activity, overview
 from crm_app.receivables import overview as receivables_overview
@@ -14,6 +15,7 @@ from crm_app.receivables.overview import InvalidAgeingRangesError
 from tests.fixtures import make_company, make_customer, make_group_chain, make_payment_terms
 from tests.receivables import invoice, make_fiscal_year, make_item, payment
 from tests.test_mailings import make_outgoing_account
+from tests.users import http_session, make_user, remove_user
 
 
 def ago(days: int) -> str:
@@ -314,3 +316,114 @@ def test_the_statement_button_emails_the_statement_and_the_history_shows_it(data
 	history = activity.customer_activity(data.customer, ["statement"])
 	assert [(e["kind"], e["name"]) for e in history["entries"]] == [("statement", communication.name)]
 	assert activity.customer_activity(data.customer, ["reminder"])["entries"] == []
+
+
+# the customer form's one load call (issue 21 part 6): overview, banner and values in force together
+
+
+@pytest.fixture
+def overdue_over_http():
+	"""A customer with an invoice 10 days overdue, committed (the server reads it), and a Sales User and a
+	Projects User (who reads customers, not invoices nor the ledger) with their HTTP sessions."""
+	from tests.receivables import purge, purge_masters, setup_customer
+
+	data = setup_customer()
+	data.invoice = invoice(data.customer, data.company, data.item, rate=120, posting_date=ago(10)).name
+	data.users = {role: make_user(role) for role in ("Sales User", "Projects User")}
+	for user in data.users.values():
+		update_password(user, FORM_PASSWORD)
+	frappe.db.commit()
+	yield data
+	for user in data.users.values():
+		remove_user(user)
+	purge("Sales Invoice", [data.invoice])
+	purge_masters([data.customer], [data.group], [data.item], [data.company])
+	frappe.db.commit()
+
+
+FORM_PASSWORD = "Overview-form-pass-1234!"
+FORM_DATA = "crm_app.api.receivables.get_customer_form_data"
+
+
+def form_data(server_url, user, customer):
+	session = http_session(server_url, user, FORM_PASSWORD)
+	return session.get(f"{server_url}/api/method/{FORM_DATA}", params={"customer": customer})
+
+
+def test_the_form_loads_overview_banner_and_values_in_force_in_one_call(server_url, overdue_over_http):
+	data = overdue_over_http
+	response = form_data(server_url, data.users["Sales User"], data.customer)
+	assert response.status_code == 200, response.text[:300]
+	loaded = response.json()["message"]
+	# the same as the three calls it replaces, made as that user
+	frappe.set_user(data.users["Sales User"])
+	try:
+		alone = frappe.parse_json(frappe.as_json(overview.compose(data.customer)))
+		banner = frappe.parse_json(frappe.as_json(receivables_overview.customer_status(data.customer)))
+	finally:
+		frappe.set_user("Administrator")
+	assert loaded["overview"] == alone and loaded["banner"] == banner
+	assert [(r["currency"], r["count"], r["amount"]) for r in loaded["banner"]["overdue"]] == [
+		("EUR", 1, 120)
+	]
+	assert loaded["values_in_force"]["customer"] == data.customer
+	assert set(loaded["values_in_force"]["values"]) >= {"credit_limits", "payment_terms", "credit_control"}
+	blocks = blocks_of(loaded["overview"])
+	assert "sales_invoices" in blocks and "credit" not in blocks  # a Sales User does not read the ledger
+
+
+def test_the_forms_one_call_keeps_each_blocks_permission(server_url, overdue_over_http):
+	data = overdue_over_http
+	response = form_data(server_url, data.users["Projects User"], data.customer)
+	assert response.status_code == 200, response.text[-1500:]
+	loaded = response.json()["message"]
+	blocks = blocks_of(loaded["overview"])
+	# no invoice may be read: neither the invoice blocks nor the banner's overdue amounts tell of them
+	assert not {"sales_invoices", "ageing", "credit", "payments", "orders"} & set(blocks)
+	assert {"projects", "tasks"} <= set(blocks)
+	assert loaded["banner"]["overdue"] == []
+	assert loaded["values_in_force"]["customer"] == data.customer
+
+
+def test_the_forms_one_call_refuses_a_missing_customer_with_a_404(server_url, overdue_over_http):
+	response = form_data(server_url, overdue_over_http.users["Sales User"], "No Such Customer 21")
+	assert response.status_code == 404, response.text[:300]
+
+
+# the customer list's Outstanding and Credit Available columns
+
+
+def add_credit_limit(doctype: str, name: str, row: dict) -> None:
+	doc = frappe.get_doc(doctype, name)
+	doc.append("credit_limits", row)
+	doc.save()
+
+
+def test_the_customer_list_shows_outstanding_and_credit_available_per_customer(data):
+	from crm_app.receivables.overview import customer_list_balances
+
+	limited = make_customer(data.group).name
+	add_credit_limit("Customer", limited, {"company": data.company, "credit_limit": 500})
+	invoice(limited, data.company, data.item, rate=120, posting_date=ago(3))
+	invoice(data.customer, data.company, data.item, rate=80, posting_date=ago(3))
+	balances = customer_list_balances([limited, data.customer])
+	assert balances[limited] == [
+		{"company": data.company, "currency": "EUR", "outstanding": 120.0, "credit_available": 380.0}
+	]
+	# no limit in force: what it owes, and no credit available figure rather than a made-up one
+	assert balances[data.customer] == [
+		{"company": data.company, "currency": "EUR", "outstanding": 80.0, "credit_available": None}
+	]
+
+
+def test_the_credit_limits_alone_are_those_of_the_values_in_force(data):
+	from crm_app.customers.defaults import get_credit_limits, get_effective_defaults
+
+	add_credit_limit("Customer Group", data.group, {"company": data.company, "credit_limit": 900})
+	own = make_customer(data.group).name
+	add_credit_limit("Customer", own, {"company": data.company, "credit_limit": 300})
+	names = [data.customer, own]
+	full = get_effective_defaults(names)
+	assert get_credit_limits(names) == {name: full[name]["values"]["credit_limits"] for name in names}
+	assert [row["credit_limit"] for row in get_credit_limits(names)[own]] == [300]
+	assert [row["source"] for row in get_credit_limits(names)[data.customer]] == ["group"]

@@ -49,12 +49,23 @@ def test_a_new_invoice_of_an_overdue_and_frozen_customer_shows_the_banner(desk_p
 	assert "Litige" in banner.inner_text() and "overdue" in banner.inner_text()
 	ARTIFACTS.mkdir(exist_ok=True)
 	desk_page.screenshot(path=str(ARTIFACTS / "invoice-banner.png"))
-	# and on the customer's own form
+	# and on the customer's own form, drawn with its 360 view and values in force from one call
+	calls = []
+	desk_page.on("request", lambda request: calls.append(request.url.split("/api/method/")[-1].split("?")[0]))
 	desk_page.goto(f"{server_url}{DESK}/customer/{late.customer}")
 	wait_form(desk_page, "Customer")
 	desk_page.locator(".form-intro-area, .form-message").filter(has_text="overdue").first.wait_for(
 		timeout=30_000
 	)
+	desk_page.locator(".crm-customer-overview").wait_for(timeout=30_000)
+	assert desk_page.locator("[data-fieldname='effective_defaults_html'] table tbody tr").count() > 0
+	loads = [c for c in calls if c.startswith("crm_app.api.")]
+	assert loads.count("crm_app.api.receivables.get_customer_form_data") == 1
+	assert not {
+		"crm_app.api.receivables.get_customer_banner",
+		"crm_app.api.receivables.get_customer_overview",
+		"crm_app.api.customer.get_effective_defaults",
+	} & set(loads)
 	assert errors_of(desk_page) == []
 
 

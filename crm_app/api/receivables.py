@@ -7,6 +7,7 @@ from crm_app.access import check_scope, require_permission
 from crm_app.arguments import InvalidArgumentError, name_list, readable_customers, strict_arguments
 from crm_app.compat import read_only
 from crm_app.customers import activity, overview
+from crm_app.customers.defaults import get_effective_defaults
 from crm_app.input_checks import ensure_exists
 from crm_app.receivables import invoicing, statistics, statistics_adjustments
 from crm_app.receivables.ledger import rebuild_summary
@@ -113,6 +114,19 @@ def get_customer_banner(customer: str) -> dict:
 	user may read): the banner of its form and of every new document for it (hooks.py
 	`customer_banner_doctypes`)."""
 	return customer_status(customer)
+
+
+@frappe.whitelist()
+@strict_arguments
+def get_customer_form_data(customer: str) -> dict:
+	"""What the customer's form shows on load, in one call instead of three: the 360 view (each block under
+	its own doctype's read right), the banner and the values in force with their sources."""
+	composed = overview.compose(customer)  # a 404 or 403 on the customer before anything else is read
+	return {
+		"overview": composed,
+		"banner": customer_status(customer),
+		"values_in_force": get_effective_defaults([customer])[customer],
+	}
 
 
 @frappe.whitelist(methods=["POST"])

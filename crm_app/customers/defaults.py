@@ -47,23 +47,19 @@ def _value(value, source, source_name=None):
 class GroupChains:
 	"""All customer groups, with each group's chain (itself first, then ancestors up to the root)."""
 
-	def __init__(self, optional_fields: list[str], companies: dict):
-		fields = [
-			"name",
-			"parent_customer_group",
-			"credit_limit_policy",
-			GROUP_OVERRIDE_FIELD,
-			*POLICY_FIELDS,
-		]
-		fields += [group_field for group_field, _ in SCALAR_FIELDS.values()] + optional_fields
-		self.groups = {g.name: g for g in frappe.get_all("Customer Group", fields=fields)}
-		self.accounts = _rows_by_parent("Party Account", "Customer Group", ["company", "account"])
-		self.limits = {
-			group: limits_in_currency(rows, companies)
-			for group, rows in _rows_by_parent(
-				"Customer Credit Limit", "Customer Group", LIMIT_FIELDS
-			).items()
-		}
+	def __init__(self, optional_fields: list[str], companies: dict, limits_only: bool = False):
+		fields = ["name", "parent_customer_group", "credit_limit_policy"]
+		if not limits_only:
+			fields += [GROUP_OVERRIDE_FIELD, *POLICY_FIELDS]
+			fields += [group_field for group_field, _ in SCALAR_FIELDS.values()] + optional_fields
+		if limits_only:
+			self.groups, limits = _with_limits("Customer Group", fields)
+			self.accounts = {}
+		else:
+			self.groups = {g.name: g for g in frappe.get_all("Customer Group", fields=fields)}
+			self.accounts = _rows_by_parent("Party Account", "Customer Group", ["company", "account"])
+			limits = _rows_by_parent("Customer Credit Limit", "Customer Group", LIMIT_FIELDS)
+		self.limits = {group: limits_in_currency(rows, companies) for group, rows in limits.items()}
 		self._chains = {}
 
 	def chain(self, group: str | None) -> list:
@@ -128,19 +124,7 @@ def get_effective_defaults(customers: list[str], company: str | None = None) -> 
 	and credit limit are given."""
 	optional_fields = optional_fieldnames()
 	settings = frappe.db.get_singles_dict("CRM Settings", cast=True)
-	companies = {
-		c.name: c
-		for c in frappe.get_all(
-			"Company",
-			fields=[
-				"name",
-				"default_currency",
-				"default_receivable_account",
-				"payment_terms",
-				"credit_limit",
-			],
-		)
-	}
+	companies = _companies()
 	chains = GroupChains(optional_fields, companies)
 	fallbacks = {
 		"settings:selling_price_list": _value(settings.get("selling_price_list"), "settings", "CRM Settings"),
@@ -194,6 +178,19 @@ def _resolve_customer(row, chains, fallbacks, companies, own_accounts, own_limit
 			}
 	values["receivable_accounts"] = sorted(accounts.values(), key=lambda r: r["company"])
 
+	values["credit_limits"] = resolve_limits(own_limits, chain, chains, companies)
+
+	# the credit control policy: the nearest group of the chain that overrides CRM Settings' gives all of it
+	overriding = resolve_scalar(None, chain, GROUP_OVERRIDE_FIELD, fallbacks["settings:credit_control"])
+	if overriding["source"] in ("group", "ancestor"):
+		overriding["value"] = policy_of(chains.groups[overriding["source_name"]])
+	values["credit_control"] = overriding
+	return {"customer": row.name, "customer_group": row.customer_group, "values": values}
+
+
+def resolve_limits(own_limits, chain: list, chains: GroupChains, companies: dict) -> list[dict]:
+	"""The credit limits in force per company and currency: the customer's own (unless its group gives
+	every member the group's limit), else the nearest group's of the chain, else the company's."""
 	group_policy = chain[0].credit_limit_policy if chain else None
 	limits = resolve_keyed_rows(
 		limits_in_currency(own_limits, companies),
@@ -213,11 +210,58 @@ def _resolve_customer(row, chains, fallbacks, companies, own_accounts, own_limit
 				"source": "company",
 				"source_name": company.name,
 			}
-	values["credit_limits"] = sorted(limits.values(), key=lambda r: (r["company"], r["currency"]))
+	return sorted(limits.values(), key=lambda r: (r["company"], r["currency"]))
 
-	# the credit control policy: the nearest group of the chain that overrides CRM Settings' gives all of it
-	overriding = resolve_scalar(None, chain, GROUP_OVERRIDE_FIELD, fallbacks["settings:credit_control"])
-	if overriding["source"] in ("group", "ancestor"):
-		overriding["value"] = policy_of(chains.groups[overriding["source_name"]])
-	values["credit_control"] = overriding
-	return {"customer": row.name, "customer_group": row.customer_group, "values": values}
+
+def get_credit_limits(customers: list[str]) -> dict[str, list[dict]]:
+	"""The credit limits in force of each customer, as get_effective_defaults gives them in
+	`values.credit_limits`, in 3 queries instead of 9 (companies, the groups with their limits, the
+	customers with theirs): what the 360 view and the customer list show."""
+	companies = _companies()
+	chains = GroupChains([], companies, limits_only=True)
+	result = {}
+	for start in range(0, len(customers), CHUNK):
+		names = customers[start : start + CHUNK]
+		rows, own_limits = _with_limits("Customer", ["name", "customer_group"], names)
+		for name, row in rows.items():
+			result[name] = resolve_limits(
+				own_limits.get(name, ()), chains.chain(row.customer_group), chains, companies
+			)
+	return result
+
+
+def _companies() -> dict:
+	return {
+		c.name: c
+		for c in frappe.get_all(
+			"Company",
+			fields=[
+				"name",
+				"default_currency",
+				"default_receivable_account",
+				"payment_terms",
+				"credit_limit",
+			],
+		)
+	}
+
+
+def _with_limits(doctype: str, fields: list[str], names: list[str] | None = None) -> tuple[dict, dict]:
+	"""Records of `doctype` (Customer or Customer Group: their `fields`, all of them or those named) and
+	their credit limit rows in the table's order, in one query."""
+	columns = ", ".join(f"t.`{field}`" for field in fields)
+	limit_columns = ", ".join(f"l.`{field}` as `limit_{field}`" for field in LIMIT_FIELDS)
+	where = "where t.name in %(names)s" if names is not None else ""
+	rows = frappe.db.sql(
+		f"""select {columns}, l.name as limit_row, {limit_columns} from `tab{doctype}` t
+			left join `tabCustomer Credit Limit` l on l.parent = t.name and l.parenttype = %(doctype)s
+		{where} order by t.name, l.idx""",
+		{"doctype": doctype, "names": tuple(names or ())},
+		as_dict=True,
+	)
+	records, limits = {}, defaultdict(list)
+	for row in rows:
+		records.setdefault(row.name, frappe._dict({field: row[field] for field in fields}))
+		if row.limit_row:
+			limits[row.name].append(frappe._dict({field: row[f"limit_{field}"] for field in LIMIT_FIELDS}))
+	return records, limits

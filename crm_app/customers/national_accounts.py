@@ -28,13 +28,14 @@ def subtree_of(customer: str) -> list[frappe._dict]:
 def covering_head_office(customer: str) -> str | None:
 	"""The nearest head office (the customer itself or an ancestor) whose credit limit covers its
 	whole subtree, if any: the credit rule then weighs the subtree's outstanding against its limit."""
-	lft, rgt = frappe.db.get_value("Customer", customer, ["lft", "rgt"])
-	return frappe.db.get_value(
-		"Customer",
-		{"lft": ("<=", lft), "rgt": (">=", rgt), "is_group": 1, "credit_limit_covers_branches": 1},
-		"name",
-		order_by="lft desc",
+	found = frappe.db.sql(
+		"""select head.name from `tabCustomer` head join `tabCustomer` c on c.name = %s
+		where head.lft <= c.lft and head.rgt >= c.rgt and head.is_group = 1
+			and head.credit_limit_covers_branches = 1
+		order by head.lft desc limit 1""",
+		customer,
 	)
+	return found[0][0] if found else None
 
 
 def national_account_summary(customer: str) -> dict:

@@ -4,7 +4,8 @@ head office and branches the user may read) and returns its figures, or None whe
 its doctype. This module knows no block's domain: it asks Frappe's hooks for them.
 
 A block: {"key", "tab", "title", "order", "figures": [{"label", "count", "amount", "currency", "hours",
-"route"}]}, labels translated, one aggregate query per block."""
+"route"}]}, labels translated. Blocks drawing on the same source read it once per compose
+(`shared_source`): each domain reads its blocks' figures in one union, one round trip."""
 
 import frappe
 from frappe import _
@@ -60,7 +61,11 @@ def compose(customer: str, blocks: list[str] | None = None) -> dict:
 	the user may read is left out)."""
 	customers = overview_customers(customer)
 	paths = frappe.get_hooks("customer_overview_blocks") if blocks is None else blocks
-	found = [block for block in (frappe.get_attr(path)(customers) for path in paths) if block]
+	frappe.local.crm_overview_sources = {}
+	try:
+		found = [block for block in (frappe.get_attr(path)(customers) for path in paths) if block]
+	finally:
+		del frappe.local.crm_overview_sources
 	labels = tab_labels()
 	tabs = []
 	for tab in TABS:
@@ -71,6 +76,19 @@ def compose(customer: str, blocks: list[str] | None = None) -> dict:
 	if unknown:
 		frappe.throw(_("Unknown overview tab: {0}").format(", ".join(unknown)), UnknownOverviewTabError)
 	return {"customer": customer, "customers": customers, "tabs": tabs}
+
+
+def shared_source(key: str, customers: list[str], read):
+	"""What `read(customers)` returns, read once per compose when several blocks draw on the same source
+	(the invoice and ageing blocks on one aggregate of the invoices): one round trip instead of one per
+	block. Outside compose (a block called alone) it simply reads."""
+	sources = getattr(frappe.local, "crm_overview_sources", None)
+	if sources is None:
+		return read(customers)
+	key = (key, tuple(customers))
+	if key not in sources:
+		sources[key] = read(customers)
+	return sources[key]
 
 
 def customer_filter(customers: list[str]):
@@ -90,32 +108,81 @@ def figure(label: str, count=None, amount=None, currency=None, route=None, hours
 	}
 
 
-# the customers domain's own blocks
+# the customers domain's own blocks: segments, files, contacts and addresses, ToDos, all four read from one
+# query (customer_records) per compose
+
+
+def customer_records(customers: list[str]) -> list[frappe._dict]:
+	"""One round trip for the customers domain's four blocks: a union of their aggregates, each part over
+	the rows of its doctype the user may read, left out when the user may not read the doctype. Rows:
+	(source, name, label, count, size), every part naming its columns (the first part present names
+	the union's)."""
+	parts = []
+	if frappe.has_permission("Customer Segment", "read"):
+		parts.append(
+			f"""select 'segment' as source, `tabCustomer Segment`.name as name,
+				`tabCustomer Segment`.segment_name as label, count(distinct m.customer) as count, 0 as size
+			from `tabCustomer Segment Member` m
+				join `tabCustomer Segment` on `tabCustomer Segment`.name = m.segment
+			where {permitted_where("Customer Segment", ["m.customer in %(customers)s", "m.status = 'Member'"])}
+			group by `tabCustomer Segment`.name, `tabCustomer Segment`.segment_name"""
+		)
+	if frappe.has_permission("File", "read"):
+		conditions = [
+			"attached_to_doctype = 'Customer'",
+			"attached_to_name in %(customers)s",
+			"is_folder = 0",
+		]
+		parts.append(
+			f"""select 'file' as source, null as name, null as label, count(*) as count,
+				ifnull(sum(file_size), 0) as size
+			from `tabFile`
+			where {permitted_where("File", conditions)}"""
+		)
+	for doctype in ("Contact", "Address"):
+		if frappe.has_permission(doctype, "read"):
+			where = permitted_where(
+				doctype,
+				[
+					f"l.parenttype = {frappe.db.escape(doctype)}",
+					"l.link_doctype = 'Customer'",
+					"l.link_name in %(customers)s",
+				],
+			)
+			parts.append(
+				f"""select 'link' as source, {frappe.db.escape(doctype)} as name, null as label,
+					count(distinct `tab{doctype}`.name) as count, 0 as size
+				from `tab{doctype}` join `tabDynamic Link` l on l.parent = `tab{doctype}`.name where {where}"""
+			)
+	if frappe.has_permission("ToDo", "read"):
+		conditions = ["reference_type = 'Customer'", "reference_name in %(customers)s", "status = 'Open'"]
+		parts.append(
+			f"""select 'todo' as source, case when date < curdate() then 'overdue'
+				when date > curdate() then 'upcoming' else 'to_do' end as name, null as label, count(*) as count,
+				0 as size
+			from `tabToDo` where {permitted_where("ToDo", conditions)} group by 2"""
+		)
+	if not parts:
+		return []
+	return frappe.db.sql(" union all ".join(parts), {"customers": tuple(customers)}, as_dict=True)
+
+
+def _records(customers: list[str], source: str) -> list[frappe._dict]:
+	return [row for row in shared_source("customers", customers, customer_records) if row.source == source]
 
 
 def segments_block(customers: list[str]) -> dict | None:
 	"""The segments the customer (or any of the national account) belongs to."""
 	if not frappe.has_permission("Customer Segment", "read"):
 		return None
-	rows = frappe.db.sql(
-		f"""select `tabCustomer Segment`.name, `tabCustomer Segment`.segment_name,
-			count(distinct m.customer) as count
-		from `tabCustomer Segment Member` m join `tabCustomer Segment` on `tabCustomer Segment`.name = m.segment
-		where {permitted_where("Customer Segment", ["m.customer in %(customers)s", "m.status = 'Member'"])}
-		group by `tabCustomer Segment`.name, `tabCustomer Segment`.segment_name
-		order by `tabCustomer Segment`.segment_name""",
-		{"customers": tuple(customers)},
-		as_dict=True,
-	)
+	rows = sorted(_records(customers, "segment"), key=lambda row: (row.label or "", row.name))
 	return {
 		"key": "segments",
 		"tab": "overview",
 		"title": _("Segments"),
 		"order": 40,
 		"figures": [
-			figure(
-				row.segment_name or row.name, count=row.count, route=["Form", "Customer Segment", row.name]
-			)
+			figure(row.label or row.name, count=row.count, route=["Form", "Customer Segment", row.name])
 			for row in rows
 		],
 	}
@@ -126,11 +193,7 @@ def files_block(customers: list[str]) -> dict | None:
 	rule)."""
 	if not frappe.has_permission("File", "read"):
 		return None
-	count, size = frappe.db.sql(
-		f"""select count(*), ifnull(sum(file_size), 0) from `tabFile`
-		where {permitted_where("File", ["attached_to_doctype = 'Customer'", "attached_to_name in %(customers)s", "is_folder = 0"])}""",
-		{"customers": tuple(customers)},
-	)[0]
+	(row,) = _records(customers, "file")
 	route = [
 		"List",
 		"File",
@@ -141,34 +204,15 @@ def files_block(customers: list[str]) -> dict | None:
 		"tab": "files",
 		"title": _("Files"),
 		"order": 10,
-		"figures": [figure(_("Attached Files"), count=count, route=route, size=int(size))],
+		"figures": [figure(_("Attached Files"), count=row.count, route=route, size=int(row.size))],
 	}
 
 
 def contacts_block(customers: list[str]) -> dict | None:
 	"""The customers' contacts and addresses (Frappe's Contact and Address, linked through Dynamic Link)."""
-	parts = []
-	for doctype in ("Contact", "Address"):
-		if frappe.has_permission(doctype, "read"):
-			where = permitted_where(
-				doctype,
-				[
-					"l.parenttype = %(doctype_" + doctype + ")s",
-					"l.link_doctype = 'Customer'",
-					"l.link_name in %(customers)s",
-				],
-			)
-			parts.append(
-				f"""select {frappe.db.escape(doctype)} as doctype, count(distinct `tab{doctype}`.name) as count
-				from `tab{doctype}` join `tabDynamic Link` l on l.parent = `tab{doctype}`.name where {where}"""
-			)
-	if not parts:
+	rows = sorted(_records(customers, "link"), key=lambda row: row.name != "Contact")
+	if not rows:
 		return None
-	rows = frappe.db.sql(
-		" union all ".join(parts),
-		{"customers": tuple(customers), "doctype_Contact": "Contact", "doctype_Address": "Address"},
-		as_dict=True,
-	)
 	labels = {"Contact": _("Contacts"), "Address": _("Addresses")}
 	return {
 		"key": "contacts",
@@ -177,11 +221,11 @@ def contacts_block(customers: list[str]) -> dict | None:
 		"order": 10,
 		"figures": [
 			figure(
-				labels[row.doctype],
+				labels[row.name],
 				count=row.count,
 				route=[
 					"List",
-					row.doctype,
+					row.name,
 					{"link_doctype": "Customer", "link_name": customer_filter(customers)},
 				],
 			)
@@ -195,16 +239,7 @@ def todos_block(customers: list[str]) -> dict | None:
 	they assigned (Frappe's ToDo rule)."""
 	if not frappe.has_permission("ToDo", "read"):
 		return None
-	rows = frappe.db.sql(
-		f"""select case when date < curdate() then 'overdue' when date > curdate() then 'upcoming'
-			else 'to_do' end as state, count(*) as count
-		from `tabToDo`
-		where {permitted_where("ToDo", ["reference_type = 'Customer'", "reference_name in %(customers)s", "status = 'Open'"])}
-		group by state""",
-		{"customers": tuple(customers)},
-		as_dict=True,
-	)
-	counts = {row.state: row.count for row in rows}
+	counts = {row.name: row.count for row in _records(customers, "todo")}
 	labels = {"overdue": _("Overdue"), "to_do": _("To Do"), "upcoming": _("Upcoming")}
 	base = {"reference_type": "Customer", "reference_name": customer_filter(customers), "status": "Open"}
 	today = frappe.utils.nowdate()

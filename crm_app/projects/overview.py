@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, flt, today
 
-from crm_app.customers.overview import customer_filter
+from crm_app.customers.overview import customer_filter, shared_source
 from crm_app.permissions import permitted_where
 from crm_app.projects.tasks import CLOSED
 
@@ -14,22 +14,47 @@ PROJECT_STATUSES = ("Open", "Completed", "Cancelled")
 UPCOMING_DAYS = 7
 
 
+def project_figures(customers: list[str]) -> list[tuple]:
+	"""One round trip for both blocks: the projects per status (count, hours) and the open tasks (count,
+	overdue, due in the next 7 days), each part over the rows the user may read (left out when the user may
+	not read its doctype). Rows: (source, status, count, hours or overdue, upcoming)."""
+	if not customers:
+		return []
+	start, end = today(), add_days(today(), UPCOMING_DAYS)
+	parts = []
+	if frappe.has_permission("Project", "read"):
+		where = permitted_where("Project", ["`tabProject`.customer in %(customers)s"])
+		parts.append(
+			f"""select 'project', `tabProject`.status, count(*), sum(`tabProject`.actual_time), 0
+			from `tabProject` where {where} group by `tabProject`.status"""
+		)
+	if frappe.has_permission("Task", "read"):
+		where = permitted_where(
+			"Task", ["`tabTask`.customer in %(customers)s", "`tabTask`.status not in %(closed)s"]
+		)
+		parts.append(
+			f"""select 'task', null, count(*), ifnull(sum(`tabTask`.exp_end_date < %(start)s), 0),
+				ifnull(sum(`tabTask`.exp_end_date between %(start)s and %(end)s), 0)
+			from `tabTask` where {where}"""
+		)
+	if not parts:
+		return []
+	return frappe.db.sql(
+		" union all ".join(parts),
+		{"customers": tuple(customers), "closed": CLOSED, "start": start, "end": end},
+	)
+
+
 def projects_block(customers: list[str]) -> dict | None:
 	"""Projects of these customers by status, each with its count and the hours of submitted timesheets
 	(the projects' actual time), and their total."""
 	if not frappe.has_permission("Project", "read"):
 		return None
-	rows = {}
-	if customers:
-		where = permitted_where("Project", ["`tabProject`.customer in %(customers)s"])
-		rows = {
-			status: (count, hours)
-			for status, count, hours in frappe.db.sql(
-				f"""select `tabProject`.status, count(*), sum(`tabProject`.actual_time) from `tabProject`
-				where {where} group by `tabProject`.status""",
-				{"customers": tuple(customers)},
-			)
-		}
+	rows = {
+		status: (count, hours)
+		for source, status, count, hours, _upcoming in shared_source("projects", customers, project_figures)
+		if source == "project"
+	}
 	customer = customer_filter(customers)
 	figures = [
 		{
@@ -62,19 +87,8 @@ def tasks_block(customers: list[str]) -> dict | None:
 	if not frappe.has_permission("Task", "read"):
 		return None
 	start, end = today(), add_days(today(), UPCOMING_DAYS)
-	counts = (0, 0, 0)
-	if customers:
-		where = permitted_where(
-			"Task", ["`tabTask`.customer in %(customers)s", "`tabTask`.status not in %(closed)s"]
-		)
-		counts = frappe.db.sql(
-			f"""select count(*),
-				ifnull(sum(`tabTask`.exp_end_date < %(start)s), 0),
-				ifnull(sum(`tabTask`.exp_end_date between %(start)s and %(end)s), 0)
-			from `tabTask` where {where}""",
-			{"customers": tuple(customers), "closed": CLOSED, "start": start, "end": end},
-		)[0]
-	to_do, overdue, upcoming = (int(c or 0) for c in counts)
+	counts = [row[2:] for row in shared_source("projects", customers, project_figures) if row[0] == "task"]
+	to_do, overdue, upcoming = (int(c or 0) for c in (counts[0] if counts else (0, 0, 0)))
 	customer = customer_filter(customers)
 	open_work = {"customer": customer, "status": ["not in", list(CLOSED)]}
 

@@ -8,9 +8,9 @@ from frappe.utils import add_days, flt, nowdate
 
 from crm_app.access import require_read
 from crm_app.customers.activity import documents_source
-from crm_app.customers.defaults import get_effective_defaults
+from crm_app.customers.defaults import get_credit_limits
 from crm_app.customers.national_accounts import covering_head_office
-from crm_app.customers.overview import customer_filter, figure
+from crm_app.customers.overview import customer_filter, figure, shared_source
 from crm_app.overdue import overdue_invoices_condition
 from crm_app.permissions import permitted_where
 from crm_app.receivables.rules import limit_source_label
@@ -44,23 +44,130 @@ def _invoice_route(customers, **filters) -> list:
 	return ["List", "Sales Invoice", {"customer": customer_filter(customers), "is_return": 0, **filters}]
 
 
+# the columns of receivables_figures' union, each part filling those of its source
+FIGURE_COLUMNS = (
+	"source",
+	"customer",
+	"company",
+	"currency",
+	"r1",
+	"r2",
+	"r3",
+	"state",
+	"bucket",
+	"count",
+	"amount",
+	"outstanding",
+	"last_date",
+)
+
+
+def _part(**columns) -> str:
+	return "select " + ", ".join(f"{columns.get(name, 'null')} as {name}" for name in FIGURE_COLUMNS)
+
+
+def receivables_figures(customers: list[str]) -> list[frappe._dict]:
+	"""One round trip for the receivables' blocks, a union of, each over the rows the user may read (left
+	out when the user may not read the doctype):
+	- `invoice`: the invoices (not returns, drafts and submitted) per company, currency, state (pending,
+	  overdue, authorised, paid) and, for the unpaid submitted ones, ageing bucket in the company's edges;
+	  count, amount and outstanding (the invoice and ageing blocks);
+	- `payment`: payments received per currency: count, amount, last date;
+	- `ledger`: the ledger's balance per customer, company and currency (the credit used)."""
+	parts = []
+	if frappe.has_permission("Sales Invoice", "read"):
+		d1, d2, d3 = DEFAULT_AGEING_RANGES
+		r1, r2, r3 = (
+			f"ifnull(nullif(c.ageing_range_{index}, 0), {default})"
+			for index, default in ((1, d1), (2, d2), (3, d3))
+		)
+		late = f"datediff(curdate(), {INVOICE}.due_date)"
+		state = f"""case when {INVOICE}.docstatus = 0 then 'pending'
+			when {overdue_invoices_condition(INVOICE)} then 'overdue'
+			when {INVOICE}.outstanding_amount > 0 then 'authorised' else 'paid' end"""
+		bucket = f"""case when {INVOICE}.docstatus != 1 or {INVOICE}.outstanding_amount <= 0 then null
+			when {late} <= 0 then 0 when {late} <= {r1} then 1 when {late} <= {r2} then 2
+			when {late} <= {r3} then 3 else 4 end"""
+		where = permitted_where(
+			"Sales Invoice",
+			[f"{INVOICE}.customer in %(customers)s", f"{INVOICE}.is_return = 0", f"{INVOICE}.docstatus < 2"],
+		)
+		select = _part(
+			source="'invoice'",
+			company=f"{INVOICE}.company",
+			currency=f"{INVOICE}.currency",
+			r1=r1,
+			r2=r2,
+			r3=r3,
+			state=state,
+			bucket=bucket,
+			count="count(*)",
+			amount=f"sum({INVOICE}.grand_total)",
+			outstanding=f"sum({INVOICE}.outstanding_amount)",
+		)
+		parts.append(
+			f"""{select} from {INVOICE} left join `tabCompany` c on c.name = {INVOICE}.company where {where}
+			group by {INVOICE}.company, {INVOICE}.currency, 5, 6, 7, 8, 9"""
+		)
+	if frappe.has_permission("Payment Entry", "read"):
+		conditions = [
+			"party_type = 'Customer'",
+			"party in %(customers)s",
+			"docstatus = 1",
+			"payment_type = 'Receive'",
+		]
+		select = _part(
+			source="'payment'",
+			currency="currency",
+			count="count(*)",
+			amount="sum(paid_amount)",
+			last_date="max(posting_date)",
+		)
+		parts.append(
+			f"{select} from `tabPayment Entry` where {permitted_where('Payment Entry', conditions)} group by currency"
+		)
+	if frappe.has_permission("Customer Ledger Entry", "read"):
+		# the balance kept per customer by the ledger (issue 22 part 5) can replace this part when merged
+		select = _part(
+			source="'ledger'",
+			customer="customer",
+			company="company",
+			currency="currency",
+			count="count(*)",
+			amount="sum(amount)",
+		)
+		where = permitted_where("Customer Ledger Entry", ["customer in %(customers)s"])
+		parts.append(
+			f"{select} from `tabCustomer Ledger Entry` where {where} group by customer, company, currency"
+		)
+	if not parts:
+		return []
+	return frappe.db.sql(" union all ".join(parts), {"customers": tuple(customers)}, as_dict=True)
+
+
+def _figures(customers: list[str], source: str) -> list[frappe._dict]:
+	rows = shared_source("receivables", customers, receivables_figures)
+	return sorted(
+		(row for row in rows if row.source == source),
+		key=lambda row: (row.company or "", row.currency or "", -1 if row.bucket is None else row.bucket),
+	)
+
+
+def invoice_figures(customers: list[str]) -> list[frappe._dict]:
+	return _figures(customers, "invoice")
+
+
 def invoices_block(customers: list[str]) -> dict | None:
 	"""Sales invoices, per currency: pending (drafts), authorised (submitted, unpaid, not yet due), overdue
 	(unpaid past due, the one definition of crm_app.overdue) and paid; count and amount."""
 	if not frappe.has_permission("Sales Invoice", "read"):
 		return None
-	rows = frappe.db.sql(
-		f"""select currency,
-			case when docstatus = 0 then 'pending'
-				when {overdue_invoices_condition(INVOICE)} then 'overdue'
-				when outstanding_amount > 0 then 'authorised' else 'paid' end as state,
-			count(*) as count, sum(grand_total) as amount, sum(outstanding_amount) as outstanding
-		from {INVOICE}
-		where {permitted_where("Sales Invoice", ["customer in %(customers)s", "is_return = 0", "docstatus < 2"])}
-		group by currency, state order by currency""",
-		{"customers": tuple(customers)},
-		as_dict=True,
-	)
+	by_key: dict[tuple, frappe._dict] = {}
+	for row in invoice_figures(customers):
+		total = by_key.setdefault((row.currency, row.state), frappe._dict(count=0, amount=0, outstanding=0))
+		total.count += row.count
+		total.amount += flt(row.amount)
+		total.outstanding += flt(row.outstanding)
 	today = nowdate()
 	states = {
 		"authorised": (
@@ -71,9 +178,8 @@ def invoices_block(customers: list[str]) -> dict | None:
 		"overdue": (_("Overdue"), {"docstatus": 1, "outstanding_amount": [">", 0], "due_date": ["<", today]}),
 		"paid": (_("Paid"), {"docstatus": 1, "outstanding_amount": ["<=", 0]}),
 	}
-	by_key = {(row.currency, row.state): row for row in rows}
 	figures = []
-	for currency in sorted({row.currency for row in rows}):
+	for currency in sorted({currency for currency, _state in by_key}):
 		for state, (label, filters) in states.items():
 			row = by_key.get((currency, state)) or frappe._dict(count=0, amount=0, outstanding=0)
 			figures.append(
@@ -100,14 +206,7 @@ def payments_block(customers: list[str]) -> dict | None:
 	"""Payments received, per currency: count, amount and the last one's date."""
 	if not frappe.has_permission("Payment Entry", "read"):
 		return None
-	rows = frappe.db.sql(
-		f"""select currency, count(*) as count, sum(paid_amount) as amount, max(posting_date) as last_date
-		from `tabPayment Entry`
-		where {permitted_where("Payment Entry", ["party_type = 'Customer'", "party in %(customers)s", "docstatus = 1", "payment_type = 'Receive'"])}
-		group by currency order by currency""",
-		{"customers": tuple(customers)},
-		as_dict=True,
-	)
+	rows = _figures(customers, "payment")
 	return {
 		"key": "payments",
 		"tab": "orders",
@@ -147,19 +246,14 @@ def credit_block(customers: list[str]) -> dict | None:
 	head_office = covering_head_office(customer)
 	subject = head_office or customer
 	members = customers if head_office == customer else [customer]
-	limits = get_effective_defaults([subject])[subject]["values"]["credit_limits"]
+	limits = get_credit_limits([subject])[subject]
 	limits = [row for row in limits if flt(row["credit_limit"])]
 	used = {}
 	if limits:
-		used = {
-			(company, currency): flt(amount)
-			for company, currency, amount in frappe.db.sql(
-				f"""select company, currency, sum(amount) from `tabCustomer Ledger Entry`
-				where {permitted_where("Customer Ledger Entry", ["customer in %(customers)s"])}
-				group by company, currency""",
-				{"customers": tuple(members)},
-			)
-		}
+		for row in _figures(customers, "ledger"):  # members are all or the first of customers
+			if row.customer in members:
+				key = (row.company, row.currency)
+				used[key] = used.get(key, 0.0) + flt(row.amount)
 	figures = []
 	for row in limits:
 		spent = used.get((row["company"], row["currency"]), 0.0)
@@ -204,44 +298,14 @@ def ageing_block(customers: list[str]) -> dict | None:
 	(Company.ageing_range_1..3, by default 30, 60, 90); each bucket opens the invoices it counts."""
 	if not frappe.has_permission("Sales Invoice", "read"):
 		return None
-	d1, d2, d3 = DEFAULT_AGEING_RANGES
-	rows = frappe.db.sql(
-		f"""select {INVOICE}.company, {INVOICE}.currency,
-			ifnull(nullif(c.ageing_range_1, 0), {d1}) as r1, ifnull(nullif(c.ageing_range_2, 0), {d2}) as r2,
-			ifnull(nullif(c.ageing_range_3, 0), {d3}) as r3,
-			case when datediff(curdate(), {INVOICE}.due_date) <= 0 then 0
-				when datediff(curdate(), {INVOICE}.due_date) <= ifnull(nullif(c.ageing_range_1, 0), {
-			d1
-		}) then 1
-				when datediff(curdate(), {INVOICE}.due_date) <= ifnull(nullif(c.ageing_range_2, 0), {
-			d2
-		}) then 2
-				when datediff(curdate(), {INVOICE}.due_date) <= ifnull(nullif(c.ageing_range_3, 0), {
-			d3
-		}) then 3
-				else 4 end as bucket,
-			count(*) as count, sum({INVOICE}.outstanding_amount) as amount
-		from {INVOICE} left join `tabCompany` c on c.name = {INVOICE}.company
-		where {
-			permitted_where(
-				"Sales Invoice",
-				[
-					f"{INVOICE}.customer in %(customers)s",
-					f"{INVOICE}.docstatus = 1",
-					f"{INVOICE}.is_return = 0",
-					f"{INVOICE}.outstanding_amount > 0",
-				],
-			)
-		}
-		group by {INVOICE}.company, {INVOICE}.currency, r1, r2, r3, bucket
-		order by {INVOICE}.company, {INVOICE}.currency, bucket""",
-		{"customers": tuple(customers)},
-		as_dict=True,
-	)
+	rows = [row for row in invoice_figures(customers) if row.bucket is not None]
 	today = nowdate()
 	groups: dict[tuple, dict] = {}
 	for row in rows:
-		groups.setdefault((row.company, row.currency, (row.r1, row.r2, row.r3)), {})[row.bucket] = row
+		buckets = groups.setdefault((row.company, row.currency, (row.r1, row.r2, row.r3)), {})
+		total = buckets.setdefault(row.bucket, frappe._dict(count=0, amount=0.0))
+		total.count += row.count
+		total.amount += flt(row.outstanding)
 	figures = []
 	for (company, currency, ranges), buckets in groups.items():
 		for index, (label, first, last) in enumerate(ageing_buckets(ranges)):
@@ -381,6 +445,7 @@ def customer_list_balances(customers: list[str]) -> dict[str, list[dict]]:
 	if not customers or not frappe.has_permission("Customer Ledger Entry", "read"):
 		return {}
 	owed: dict[str, dict] = {}
+	# the balance kept per customer by the ledger (issue 22 part 5) replaces this sum when merged
 	for customer, company, currency, amount in frappe.db.sql(
 		f"""select customer, company, currency, sum(amount) from `tabCustomer Ledger Entry`
 		where {permitted_where("Customer Ledger Entry", ["customer in %(customers)s"])}
@@ -388,12 +453,12 @@ def customer_list_balances(customers: list[str]) -> dict[str, list[dict]]:
 		{"customers": tuple(customers)},
 	):
 		owed.setdefault(customer, {})[(company, currency)] = flt(amount)
-	limits = get_effective_defaults(customers)
+	limits = get_credit_limits(customers)
 	balances = {}
 	for customer in customers:
 		rows = {
 			(row["company"], row["currency"]): flt(row["credit_limit"])
-			for row in limits[customer]["values"]["credit_limits"]
+			for row in limits[customer]
 			if flt(row["credit_limit"])
 		}
 		amounts = owed.get(customer, {})

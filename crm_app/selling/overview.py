@@ -7,7 +7,7 @@ from frappe import _
 from frappe.utils import flt
 
 from crm_app.customers.activity import documents_source
-from crm_app.customers.overview import customer_filter, figure
+from crm_app.customers.overview import customer_filter, figure, shared_source
 from crm_app.permissions import permitted_where
 
 # the order statuses shown, in this order, after the total (Draft and Cancelled are left out)
@@ -26,20 +26,62 @@ def _route(doctype: str, customers: list[str], **filters) -> list:
 	return ["List", doctype, {"customer": customer_filter(customers), **filters}]
 
 
+def selling_figures(customers: list[str]) -> list[tuple]:
+	"""One round trip for both selling blocks: submitted orders per status and currency, open quotations
+	and open opportunities per currency, each part over the rows the user may read (left out when the user
+	may not read its doctype). Rows: (doctype, status, currency, count, amount)."""
+	parts = []
+	if frappe.has_permission("Sales Order", "read"):
+		where = permitted_where(
+			"Sales Order",
+			[f"`tabSales Order`.customer in ({_in(customers)})", "`tabSales Order`.docstatus = 1"],
+		)
+		parts.append(
+			f"""select 'Sales Order', `tabSales Order`.status, `tabSales Order`.currency, count(*),
+				sum(`tabSales Order`.grand_total)
+			from `tabSales Order` where {where}
+			group by `tabSales Order`.status, `tabSales Order`.currency"""
+		)
+	if frappe.has_permission("Quotation", "read"):
+		where = permitted_where(
+			"Quotation",
+			[
+				f"`tabQuotation`.customer in ({_in(customers)})",
+				"`tabQuotation`.docstatus = 1",
+				"`tabQuotation`.status = 'Open'",
+			],
+		)
+		parts.append(
+			f"""select 'Quotation', null, `tabQuotation`.currency, count(*), sum(`tabQuotation`.grand_total)
+			from `tabQuotation` where {where} group by `tabQuotation`.currency"""
+		)
+		if frappe.has_permission("Opportunity", "read"):
+			where = permitted_where(
+				"Opportunity",
+				[
+					f"`tabOpportunity`.customer in ({_in(customers)})",
+					"`tabOpportunity`.status in ('Open', 'Quotation')",
+				],
+			)
+			parts.append(
+				f"""select 'Opportunity', null, `tabOpportunity`.currency, count(*),
+					sum(`tabOpportunity`.opportunity_amount)
+				from `tabOpportunity` where {where} group by `tabOpportunity`.currency"""
+			)
+	return frappe.db.sql(" union all ".join(parts)) if parts else []
+
+
+def _selling(customers: list[str], doctype: str) -> list[tuple]:
+	rows = shared_source("selling", customers, selling_figures)
+	return sorted((row[1:] for row in rows if row[0] == doctype), key=lambda row: row[1] or "")
+
+
 def orders_block(customers: list[str]) -> dict | None:
 	"""Submitted orders: the total, then each status (to deliver / to bill, completed, closed), count and
 	amount per currency."""
 	if not frappe.has_permission("Sales Order", "read"):
 		return None
-	where = permitted_where(
-		"Sales Order", [f"`tabSales Order`.customer in ({_in(customers)})", "`tabSales Order`.docstatus = 1"]
-	)
-	rows = frappe.db.sql(
-		f"""select `tabSales Order`.status, `tabSales Order`.currency, count(*), sum(`tabSales Order`.grand_total)
-		from `tabSales Order` where {where}
-		group by `tabSales Order`.status, `tabSales Order`.currency
-		order by `tabSales Order`.currency""",
-	)
+	rows = _selling(customers, "Sales Order")
 	figures = []
 	for currency in sorted({row[1] for row in rows}):
 		mine = [row for row in rows if row[1] == currency]
@@ -72,40 +114,12 @@ def quotations_block(customers: list[str]) -> dict | None:
 	"""Quotations in progress (Open) and open opportunities, count and amount per currency."""
 	if not frappe.has_permission("Quotation", "read"):
 		return None
-	parts = [
-		f"""select 'Quotation', `tabQuotation`.currency, count(*), sum(`tabQuotation`.grand_total)
-		from `tabQuotation` where {
-			permitted_where(
-				"Quotation",
-				[
-					f"`tabQuotation`.customer in ({_in(customers)})",
-					"`tabQuotation`.docstatus = 1",
-					"`tabQuotation`.status = 'Open'",
-				],
-			)
-		} group by `tabQuotation`.currency"""
-	]
-	if frappe.has_permission("Opportunity", "read"):
-		parts.append(
-			f"""select 'Opportunity', `tabOpportunity`.currency, count(*), sum(`tabOpportunity`.opportunity_amount)
-			from `tabOpportunity` where {
-				permitted_where(
-					"Opportunity",
-					[
-						f"`tabOpportunity`.customer in ({_in(customers)})",
-						"`tabOpportunity`.status in ('Open', 'Quotation')",
-					],
-				)
-			} group by `tabOpportunity`.currency"""
-		)
-	rows = frappe.db.sql(" union all ".join(parts))
 	labels = {"Quotation": _("Quotations in Progress"), "Opportunity": _("Open Opportunities")}
 	filters = {"Quotation": {"status": "Open"}, "Opportunity": {"status": ["in", ["Open", "Quotation"]]}}
 	figures = [
 		_figure(labels[doctype], count, amount, currency, _route(doctype, customers, **filters[doctype]))
 		for doctype in ("Quotation", "Opportunity")
-		for kind, currency, count, amount in sorted(rows, key=lambda r: r[1] or "")
-		if kind == doctype
+		for _status, currency, count, amount in _selling(customers, doctype)
 	]
 	return {
 		"key": "quotations",

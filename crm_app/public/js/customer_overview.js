@@ -37,39 +37,48 @@ const block_html = (block) => `
 		${block.figures.length ? block.figures.map(figure_html).join("") : `<div class="text-muted">${__("Nothing yet")}</div>`}
 	</div>`;
 
-crm_app.show_customer_overview = (frm) => {
-	frappe.call(`${OVERVIEW_API}.get_customer_overview`, { customer: frm.doc.name }).then(({ message: o }) => {
-		if (!o || frm.doc.name !== o.customer) return;
-		const nav = o.tabs
-			.map(
-				(t, i) => `<li class="nav-item"><a class="nav-link ${i ? "" : "active"}" href="#"
-					data-overview-tab="${esc(t.key)}">${esc(t.label)}</a></li>`
-			)
-			.join("");
-		const panes = o.tabs
-			.map(
-				(t, i) => `<div class="crm-overview-pane" data-overview-pane="${esc(t.key)}" ${i ? 'style="display:none"' : ""}>
-					<div class="row">${t.blocks.map(block_html).join("")}</div>
-					${t.key === "activity" ? '<div class="crm-activity"></div>' : ""}
-				</div>`
-			)
-			.join("");
-		const section = frm.dashboard.add_section(
-			`<div class="crm-customer-overview">
-				<ul class="nav nav-tabs mb-3">${nav}</ul>${panes}
-			</div>`,
-			__("Overview")
-		);
-		const $root = $(section).find(".crm-customer-overview").addBack(".crm-customer-overview");
-		$root.on("click", "[data-overview-tab]", (event) => {
-			event.preventDefault();
-			const key = $(event.currentTarget).attr("data-overview-tab");
-			$root.find("[data-overview-tab]").removeClass("active");
-			$(event.currentTarget).addClass("active");
-			$root.find("[data-overview-pane]").hide();
-			$root.find(`[data-overview-pane="${key}"]`).show();
-			if (key === "activity") crm_app.show_customer_activity(frm, $root.find(".crm-activity"));
-		});
+// the form's one load call: the 360 view, the banner and the values in force together (three calls before)
+crm_app.load_customer_form = (frm) => {
+	const customer = frm.doc.name;
+	frappe.call(`${OVERVIEW_API}.get_customer_form_data`, { customer }).then(({ message }) => {
+		if (!message || frm.doc.name !== customer) return;
+		crm_app.show_customer_banner(frm, customer, message.banner);
+		crm_app.show_values_in_force(frm, message.values_in_force);
+		crm_app.show_customer_overview(frm, message.overview);
+	});
+};
+
+crm_app.show_customer_overview = (frm, o) => {
+	if (!o || frm.doc.name !== o.customer) return;
+	const nav = o.tabs
+		.map(
+			(t, i) => `<li class="nav-item"><a class="nav-link ${i ? "" : "active"}" href="#"
+				data-overview-tab="${esc(t.key)}">${esc(t.label)}</a></li>`
+		)
+		.join("");
+	const panes = o.tabs
+		.map(
+			(t, i) => `<div class="crm-overview-pane" data-overview-pane="${esc(t.key)}" ${i ? 'style="display:none"' : ""}>
+				<div class="row">${t.blocks.map(block_html).join("")}</div>
+				${t.key === "activity" ? '<div class="crm-activity"></div>' : ""}
+			</div>`
+		)
+		.join("");
+	const section = frm.dashboard.add_section(
+		`<div class="crm-customer-overview">
+			<ul class="nav nav-tabs mb-3">${nav}</ul>${panes}
+		</div>`,
+		__("Overview")
+	);
+	const $root = $(section).find(".crm-customer-overview").addBack(".crm-customer-overview");
+	$root.on("click", "[data-overview-tab]", (event) => {
+		event.preventDefault();
+		const key = $(event.currentTarget).attr("data-overview-tab");
+		$root.find("[data-overview-tab]").removeClass("active");
+		$(event.currentTarget).addClass("active");
+		$root.find("[data-overview-pane]").hide();
+		$root.find(`[data-overview-pane="${key}"]`).show();
+		if (key === "activity") crm_app.show_customer_activity(frm, $root.find(".crm-activity"));
 	});
 };
 

@@ -25,9 +25,7 @@ frappe.ui.form.on("Customer", {
 
 	refresh(frm) {
 		if (frm.is_new()) return;
-		crm_app.flag_customer_status(frm, frm.doc.name);
-		crm_app.show_values_in_force(frm);
-		crm_app.show_customer_overview(frm);
+		crm_app.load_customer_form(frm);
 		if (frm.doc.is_group) {
 			frm.add_custom_button(__("National Account"), () => show_national_account(frm));
 		}
