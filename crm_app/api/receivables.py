@@ -118,6 +118,7 @@ def get_customer_banner(customer: str) -> dict:
 
 @frappe.whitelist()
 @strict_arguments
+@read_only
 def get_customer_form_data(customer: str) -> dict:
 	"""What the customer's form shows on load, in one call instead of three: the 360 view (each block under
 	its own doctype's read right), the banner and the values in force with their sources."""

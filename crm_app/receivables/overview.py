@@ -126,19 +126,19 @@ def receivables_figures(customers: list[str]) -> list[frappe._dict]:
 		parts.append(
 			f"{select} from `tabPayment Entry` where {permitted_where('Payment Entry', conditions)} group by currency"
 		)
-	if frappe.has_permission("Customer Ledger Entry", "read"):
-		# the balance kept per customer by the ledger (issue 22 part 5) can replace this part when merged
+	if frappe.has_permission("Customer Balance", "read"):
+		# the ledger's balance as its postings keep it per customer, company and currency (balances.py)
 		select = _part(
 			source="'ledger'",
 			customer="customer",
 			company="company",
 			currency="currency",
 			count="count(*)",
-			amount="sum(amount)",
+			amount="sum(balance)",
 		)
-		where = permitted_where("Customer Ledger Entry", ["customer in %(customers)s"])
+		where = permitted_where("Customer Balance", ["customer in %(customers)s"])
 		parts.append(
-			f"{select} from `tabCustomer Ledger Entry` where {where} group by customer, company, currency"
+			f"{select} from `tabCustomer Balance` where {where} group by customer, company, currency"
 		)
 	if not parts:
 		return []
@@ -240,7 +240,7 @@ def credit_block(customers: list[str]) -> dict | None:
 	"""Per limit in force (company and currency): credit used (the ledger's balance, over the national
 	account when the head office's limit covers its branches), the limit, what is left, and where the limit
 	comes from (the customer, its group, an ancestor group, the company)."""
-	if not frappe.has_permission("Customer Ledger Entry", "read"):
+	if not frappe.has_permission("Customer Balance", "read"):
 		return None
 	customer = customers[0]
 	head_office = covering_head_office(customer)
@@ -442,13 +442,13 @@ def customer_list_balances(customers: list[str]) -> dict[str, list[dict]]:
 	"""The customer list's two columns for one page of customers: per company and currency, what each owes
 	(the ledger, one aggregate query for the page) and the credit left under its limit in force (None
 	without a limit). Customers the caller may not read are left out by the caller."""
-	if not customers or not frappe.has_permission("Customer Ledger Entry", "read"):
+	if not customers or not frappe.has_permission("Customer Balance", "read"):
 		return {}
 	owed: dict[str, dict] = {}
-	# the balance kept per customer by the ledger (issue 22 part 5) replaces this sum when merged
+	# the ledger's balance as its postings keep it (balances.py): one indexed row per company and currency
 	for customer, company, currency, amount in frappe.db.sql(
-		f"""select customer, company, currency, sum(amount) from `tabCustomer Ledger Entry`
-		where {permitted_where("Customer Ledger Entry", ["customer in %(customers)s"])}
+		f"""select customer, company, currency, sum(balance) from `tabCustomer Balance`
+		where {permitted_where("Customer Balance", ["customer in %(customers)s"])}
 		group by customer, company, currency""",
 		{"customers": tuple(customers)},
 	):
