@@ -362,16 +362,14 @@ def test_an_unknown_grouping_is_refused(moved):
 
 
 def test_an_unknown_grouping_is_a_417_over_rest(admin_session, server_url):
-	fiscal_year = frappe.db.get_value("Fiscal Year", {}, "name")
-	response = admin_session.get(
-		f"{server_url}/api/method/crm_app.api.receivables.get_statistics",
-		params={"fiscal_year": fiscal_year, "customer_group": "Commercial", "grouping": "Yesterday"},
-	)
-	assert response.status_code == 417, response.text
-	assert response.json()["exc_type"] == "InvalidGroupingError"
-	response = admin_session.get(
-		f"{server_url}/api/method/crm_app.api.receivables.get_statistics",
-		params={"fiscal_year": fiscal_year, "customer_group": "Commercial", "grouping": AS_GROUPED_TODAY},
-	)
-	assert response.status_code == 200, response.text
-	assert response.json()["message"]["grouping"] == AS_GROUPED_TODAY
+	for method, params in (
+		("receivables.get_statistics", {"customer_group": get_root_of("Customer Group")}),
+		("receivables.get_group_trends", {}),
+		("sales_targets.get_target_vs_actual", {}),
+	):
+		response = admin_session.get(
+			f"{server_url}/api/method/crm_app.api.{method}",
+			params={"fiscal_year": "2026", "grouping": "Yesterday", **params},
+		)
+		assert response.status_code == 417, response.text
+		assert response.json()["exc_type"] == "InvalidGroupingError"

@@ -176,19 +176,21 @@ def rebuild_summary() -> int:
 	return len(rows)
 
 
-def summary_source(user: str | None = None, grouping: str = AS_AT_THE_TIME) -> str:
+def summary_source(user: str | None = None, grouping: str = AS_AT_THE_TIME, ledger_where: str = "") -> str:
 	"""What figures of many customers are read from, as a FROM item: the monthly summary, or for a user
 	limited to some customers (territory, group) the same aggregate over those customers' ledger rows
 	only, so a group's figures never include customers the user may not read.
 
 	`grouping` AS_GROUPED_TODAY: the same aggregate by each customer's current group instead of the group
-	its rows were posted under (read from the ledger: the summary keeps the figures as posted)."""
+	its rows were posted under (read from the ledger: the summary keeps the figures as posted).
+
+	`ledger_where`: conditions on the ledger rows (alias `l`, " and ..." form) that the caller applies to
+	the summary anyway (dates, company), given again so that an aggregate reads only those rows."""
 	permitted = permitted_customers_condition("l.customer", user)
-	if grouping == AS_GROUPED_TODAY:
-		return f"({_AGGREGATE_TODAY.format(where='where ' + permitted if permitted else '')})"
-	if not permitted:
+	if grouping != AS_GROUPED_TODAY and not permitted:
 		return "`tabCustomer Ledger Summary`"
-	return f"({_AGGREGATE.format(where='where ' + permitted)})"
+	where = "where 1 = 1" + (f" and {permitted}" if permitted else "") + ledger_where
+	return f"({(_AGGREGATE_TODAY if grouping == AS_GROUPED_TODAY else _AGGREGATE).format(where=where)})"
 
 
 def aggregate_ledger(where: str, values: dict) -> list[dict]:

@@ -55,6 +55,13 @@ def _filters(fiscal_year: str, company: str | None, currency: str | None) -> tup
 	return where, values
 
 
+def _ledger_where(where: str) -> str:
+	"""The filters of `_filters` on the ledger rows themselves (for a source that aggregates them): the
+	months from the start's to the end's, as the summary's periods."""
+	months = " and l.posting_date >= %(start)s and l.posting_date < last_day(%(end)s) + interval 1 day"
+	return months + where.format(alias="l")
+
+
 def group_statistics(
 	customer_group: str, fiscal_year: str, company=None, currency=None, grouping: str = AS_AT_THE_TIME
 ) -> dict:
@@ -70,7 +77,7 @@ def group_statistics(
 	rows = frappe.db.sql(
 		f"""select s.period_start, s.movement_type, sum(s.entries) as entries, sum(s.amount) as amount,
 			sum(s.tax_amount) as tax_amount, sum(s.days_to_pay) as days_to_pay
-		from {summary_source(grouping=grouping)} s
+		from {summary_source(grouping=grouping, ledger_where=_ledger_where(where))} s
 		where s.period_start between %(start)s and %(end)s {where.format(alias="s")} {in_group}
 		group by s.period_start, s.movement_type""",
 		values,
@@ -147,7 +154,7 @@ def tree_statistics(
 	rows = frappe.db.sql(
 		f"""select s.customer_group, s.movement_type, sum(s.entries) as entries, sum(s.amount) as amount,
 			sum(s.tax_amount) as tax_amount
-		from {summary_source(grouping=grouping)} s
+		from {summary_source(grouping=grouping, ledger_where=_ledger_where(where))} s
 		where s.period_start between %(start)s and %(end)s {where.format(alias="s")}
 		group by s.customer_group, s.movement_type""",
 		values,
@@ -197,7 +204,7 @@ def group_trends(
 			sum(if(s.movement_type = 'Credit Note', -{measure}, {measure})) as net
 		from `tabCustomer Group` c
 		join `tabCustomer Group` g on g.lft >= c.lft and g.rgt <= c.rgt
-		join {summary_source(grouping=grouping)} s on s.customer_group = g.name
+		join {summary_source(grouping=grouping, ledger_where=_ledger_where(where))} s on s.customer_group = g.name
 		where c.parent_customer_group = %(parent)s
 			and s.movement_type in ('Invoice', 'Credit Note')
 			and s.period_start between %(start)s and %(end)s {where.format(alias="s")}
