@@ -157,7 +157,10 @@ crm_events = {
 		"crm_app.customers.segment_members.on_customers_changed",
 		"crm_app.customers.leads.mark_leads_converted",
 	],
-	"customers_deleted": ["crm_app.customers.segment_members.on_customers_deleted"],
+	"customers_deleted": [
+		"crm_app.customers.segment_members.on_customers_deleted",
+		"crm_app.customers.membership.on_customers_deleted",
+	],
 	"ledger_posted": ["crm_app.customers.segment_members.on_ledger_posted"],
 	"tree_nodes_moved": ["crm_app.sales_targets.actuals.on_tree_nodes_moved"],
 }

@@ -59,6 +59,7 @@ SYSTEM_WRITTEN = {
 	"Customer Segment Member",
 	"Customer Segment Log",
 	"Credit Control Decision",
+	"Customer Membership History",
 }
 # a link too long is not found (Frappe looks links up before any document event), or refused as too long
 LINK_ERRORS = {"LinkValidationError", "ValidationError", "ValueTooLongError"}
@@ -501,6 +502,7 @@ def valid_arguments(records) -> dict:
 		"to_date": "2026-12-31",
 		"period": "Monthly",
 		"value": "amount",
+		"grouping": "As Grouped Today",
 		"segment": records["Customer Segment"],
 		"mailing": records["Customer Mailing"],
 		"customer_import": records["Customer Import"],
@@ -666,6 +668,31 @@ def hand_written_cases(records) -> list[Case]:
 			f"{api}.receivables.get_group_trends",
 			{"InvalidMeasureError"},
 			params={"fiscal_year": fiscal_year, "value": "volume"},
+		),
+		case(
+			"get_statistics: unknown grouping",
+			"GET",
+			f"{api}.receivables.get_statistics",
+			{"InvalidGroupingError"},
+			params={
+				"fiscal_year": fiscal_year,
+				"customer_group": get_root_of("Customer Group"),
+				"grouping": "x",
+			},
+		),
+		case(
+			"get_group_trends: unknown grouping",
+			"GET",
+			f"{api}.receivables.get_group_trends",
+			{"InvalidGroupingError"},
+			params={"fiscal_year": fiscal_year, "grouping": "Yesterday"},
+		),
+		case(
+			"get_target_vs_actual: unknown grouping",
+			"GET",
+			f"{api}.sales_targets.get_target_vs_actual",
+			{"InvalidGroupingError"},
+			params={"fiscal_year": fiscal_year, "grouping": "Yesterday"},
 		),
 		case(
 			"get_target_vs_actual: unknown period",
@@ -835,6 +862,9 @@ def hand_written_cases(records) -> list[Case]:
 		("Sales Target Variance", {"fiscal_year": "nope"}, "DoesNotExistError"),
 		("Sales Target Variance", {"fiscal_year": fiscal_year, "sales_target": "nope"}, "DoesNotExistError"),
 		("Sales Target Variance", {"fiscal_year": fiscal_year, "period": "Weekly"}, "InvalidPeriodError"),
+		("Sales Target Variance", {"fiscal_year": fiscal_year, "grouping": "x"}, "InvalidGroupingError"),
+		("Customer Group Statistics", {"fiscal_year": fiscal_year, "grouping": "x"}, "InvalidGroupingError"),
+		("Customer Group Trends", {"fiscal_year": fiscal_year, "grouping": "x"}, "InvalidGroupingError"),
 		("Sales Target Invoices", {}, "MandatoryError"),
 		(
 			"Sales Target Invoices",

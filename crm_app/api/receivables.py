@@ -42,9 +42,11 @@ def get_statistics(
 	customer: str | None = None,
 	company: str | None = None,
 	currency: str | None = None,
+	grouping: str | None = None,
 ) -> dict:
-	"""Sage's statistics for a customer, or for a customer group rolled up through its subtree."""
-	return statistics.permitted_statistics(fiscal_year, customer_group, customer, company, currency)
+	"""Sage's statistics for a customer, or for a customer group rolled up through its subtree;
+	`grouping` "As at the Time" (the default) or "As Grouped Today"."""
+	return statistics.permitted_statistics(fiscal_year, customer_group, customer, company, currency, grouping)
 
 
 @frappe.whitelist()
@@ -73,8 +75,11 @@ def get_group_trends(
 	company: str | None = None,
 	currency: str | None = None,
 	value: str = "amount",
+	grouping: str | None = None,
 ) -> dict:
-	return statistics.permitted_group_trends(fiscal_year, parent_customer_group, company, currency, value)
+	return statistics.permitted_group_trends(
+		fiscal_year, parent_customer_group, company, currency, value, grouping
+	)
 
 
 @frappe.whitelist()

@@ -157,6 +157,7 @@ def write_customer_values(customer_group: str, changes: dict, customers: list[st
 	for done, name in enumerate(customers, 1):
 		customer = frappe.get_doc("Customer", name)
 		customer.update(changes)
+		customer.flags.membership_reason = _("Group change: {0}").format(customer_group)
 		# the version is the trace: who changed what, when (kept even where Frappe skips versions, as in tests)
 		customer.save(ignore_version=False)
 		if done % 50 == 0 or done == total:

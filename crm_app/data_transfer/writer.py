@@ -7,6 +7,7 @@ from frappe.utils import now
 
 from crm_app.customers.contacts import link_quick_entry_records
 from crm_app.customers.freeze import record_freeze_changes
+from crm_app.customers.membership import record_membership_changes
 from crm_app.data_transfer.columns import DOCUMENT_ORDER, LINK_FIELD, RECORD_ORDER
 from crm_app.data_transfer.rows import INSERT_CHUNK, STREAMED, Report, Row, forget_message
 from crm_app.events import announce
@@ -14,6 +15,8 @@ from crm_app.locks import lock_tree
 from crm_app.receivables import statistics_adjustments
 from crm_app.tree_rebuild import rebuild_tree
 from crm_app.trees import parent_field_of
+
+MEMBERSHIP_FIELDS = ("customer_group", "territory")  # a file gives no sales team
 
 
 class Writer:
@@ -72,6 +75,7 @@ class Writer:
 					if "is_frozen" in row.values
 				]
 			)
+			record_membership_changes(membership_changes(new, changed), _("Customer import"))
 			make_contacts_and_addresses(new)
 		return new, changed
 
@@ -186,6 +190,20 @@ def changed_rows(rows: list[Row]) -> list[Row]:
 		for row in rows
 		if any(str(row.before.get(k) or "") != str(v or "") for k, v in row.values.items() if k != "name")
 	]
+
+
+def membership_changes(new: list[Row], changed: list[Row]) -> list[tuple]:
+	"""The group and territory of the new customers, and those the file changes on the others."""
+	changes = []
+	for row in new:
+		changes += [(row.name, f, row.values[f]) for f in MEMBERSHIP_FIELDS if row.values.get(f)]
+	for row in changed:
+		changes += [
+			(row.name, f, row.values[f] or None)
+			for f in MEMBERSHIP_FIELDS
+			if f in row.values and (row.values[f] or "") != (row.before.get(f) or "")
+		]
+	return changes
 
 
 def moved_nodes(doctype: str, changed: list[Row]) -> list[str]:

@@ -17,6 +17,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
+from crm_app.customers.membership import AS_AT_THE_TIME, AS_GROUPED_TODAY
 from crm_app.events import announce
 from crm_app.guards import app_writes
 from crm_app.locks import lock_doctype
@@ -36,6 +37,7 @@ LEDGER_FIELDS = (
 	"customer",
 	"company",
 	"customer_group",
+	"territory",
 	"movement_type",
 	"posting_date",
 	"due_date",
@@ -92,10 +94,11 @@ def reverse_voucher(
 
 # The one aggregate that turns ledger rows into summary rows (incremental and full rebuild).
 # Reversal rows count -1 entry; amounts are in natural sign; "Invoice Paid" rows take the invoice's
-# grand total and the days from invoice to payment.
-_AGGREGATE = """
+# grand total and the days from invoice to payment. The group is the row's own (as at the time), or the
+# customer's current one (as grouped today, never stored).
+_AGGREGATE_BY = """
 	select
-		ifnull(l.customer_group, '') as customer_group, l.company, l.currency,
+		ifnull({group}, '') as customer_group, l.company, l.currency,
 		date_format(l.posting_date, '%%Y-%%m-01') as period_start, l.movement_type,
 		sum(if(l.is_reversal, -1, 1)) as entries,
 		sum(case
@@ -108,12 +111,16 @@ _AGGREGATE = """
 			else l.tax_amount end) as tax_amount,
 		sum(if(l.movement_type = 'Invoice Paid',
 			if(l.is_reversal, -1, 1) * datediff(l.posting_date, si.posting_date), 0)) as days_to_pay
-	from `tabCustomer Ledger Entry` l
+	from `tabCustomer Ledger Entry` l {join}
 	left join `tabSales Invoice` si
 		on l.movement_type = 'Invoice Paid' and si.name = l.against_voucher
 	{where}
 	group by 1, 2, 3, 4, 5
 """.replace("{lowering}", sql_list(LOWERING))
+_AGGREGATE = _AGGREGATE_BY.replace("{group}", "l.customer_group").replace("{join}", "")
+_AGGREGATE_TODAY = _AGGREGATE_BY.replace("{group}", "c.customer_group").replace(
+	"{join}", "join `tabCustomer` c on c.name = l.customer"
+)
 
 _UPSERT = """
 	insert into `tabCustomer Ledger Summary`
@@ -171,14 +178,21 @@ def rebuild_summary() -> int:
 	return len(rows)
 
 
-def summary_source(user: str | None = None) -> str:
+def summary_source(user: str | None = None, grouping: str = AS_AT_THE_TIME, ledger_where: str = "") -> str:
 	"""What figures of many customers are read from, as a FROM item: the monthly summary, or for a user
 	limited to some customers (territory, group) the same aggregate over those customers' ledger rows
-	only, so a group's figures never include customers the user may not read."""
+	only, so a group's figures never include customers the user may not read.
+
+	`grouping` AS_GROUPED_TODAY: the same aggregate by each customer's current group instead of the group
+	its rows were posted under (read from the ledger: the summary keeps the figures as posted).
+
+	`ledger_where`: conditions on the ledger rows (alias `l`, " and ..." form) that the caller applies to
+	the summary anyway (dates, company), given again so that an aggregate reads only those rows."""
 	permitted = permitted_customers_condition("l.customer", user)
-	if not permitted:
+	if grouping != AS_GROUPED_TODAY and not permitted:
 		return "`tabCustomer Ledger Summary`"
-	return f"({_AGGREGATE.format(where='where ' + permitted)})"
+	where = "where 1 = 1" + (f" and {permitted}" if permitted else "") + ledger_where
+	return f"({(_AGGREGATE_TODAY if grouping == AS_GROUPED_TODAY else _AGGREGATE).format(where=where)})"
 
 
 def aggregate_ledger(where: str, values: dict) -> list[dict]:
@@ -216,11 +230,19 @@ def ledger_row(doc, movement_type: str, amount: float, tax_amount: float = 0, **
 			InvalidPostingError,
 		)
 	customer = doc.get("customer") or doc.get("party")
+	# the group and territory of the posting's day (the document's, else the customer's now): statistics
+	# "as at the time" read them from here, whatever the customer's group becomes
+	group, territory = doc.get("customer_group"), doc.get("territory")
+	if not (group and territory):
+		current = (
+			frappe.db.get_value("Customer", customer, ["customer_group", "territory"], as_dict=True) or {}
+		)
+		group, territory = group or current.get("customer_group"), territory or current.get("territory")
 	return {
 		"customer": customer,
 		"company": doc.company,
-		"customer_group": doc.get("customer_group")
-		or frappe.db.get_value("Customer", customer, "customer_group"),
+		"customer_group": group,
+		"territory": territory,
 		"movement_type": movement_type,
 		"posting_date": getdate(doc.posting_date),
 		"currency": doc.currency,

@@ -3,6 +3,10 @@
 A group's figures roll up through its subtree and are read from the monthly ledger summary, so the
 whole tree for a year costs one small query whatever the size of the ledger. A customer's figures come
 from its own ledger rows through the same aggregate.
+
+Group figures take a `grouping` (crm_app.customers.membership): as at the time (the default, Sage's
+way: each movement counts in the group it was posted under) or as grouped today (each customer's
+movements count in its current group, read from the ledger rather than the summary).
 """
 
 import frappe
@@ -12,6 +16,7 @@ from frappe.utils.nestedset import get_root_of
 
 from crm_app.access import check_scope, require_permission, require_read
 from crm_app.currency import company_currency
+from crm_app.customers.membership import AS_AT_THE_TIME, check_grouping
 from crm_app.input_checks import ensure_exists, not_found
 from crm_app.receivables.ledger import aggregate_ledger, summary_source
 from crm_app.receivables.movements import MOVEMENT_TYPES, TAXED
@@ -50,7 +55,16 @@ def _filters(fiscal_year: str, company: str | None, currency: str | None) -> tup
 	return where, values
 
 
-def group_statistics(customer_group: str, fiscal_year: str, company=None, currency=None) -> dict:
+def _ledger_where(where: str) -> str:
+	"""The filters of `_filters` on the ledger rows themselves (for a source that aggregates them): the
+	months from the start's to the end's, as the summary's periods."""
+	months = " and l.posting_date >= %(start)s and l.posting_date < last_day(%(end)s) + interval 1 day"
+	return months + where.format(alias="l")
+
+
+def group_statistics(
+	customer_group: str, fiscal_year: str, company=None, currency=None, grouping: str = AS_AT_THE_TIME
+) -> dict:
 	where, values = _filters(fiscal_year, company, currency)
 	if customer_group == get_root_of("Customer Group"):
 		in_group = ""  # the whole tree, with movements of customers that had no group
@@ -63,7 +77,7 @@ def group_statistics(customer_group: str, fiscal_year: str, company=None, curren
 	rows = frappe.db.sql(
 		f"""select s.period_start, s.movement_type, sum(s.entries) as entries, sum(s.amount) as amount,
 			sum(s.tax_amount) as tax_amount, sum(s.days_to_pay) as days_to_pay
-		from {summary_source()} s
+		from {summary_source(grouping=grouping, ledger_where=_ledger_where(where))} s
 		where s.period_start between %(start)s and %(end)s {where.format(alias="s")} {in_group}
 		group by s.period_start, s.movement_type""",
 		values,
@@ -72,7 +86,11 @@ def group_statistics(customer_group: str, fiscal_year: str, company=None, curren
 	return shape(
 		rows,
 		fiscal_year,
-		subject={"customer_group": customer_group, "currency": currency or company_currency(company)},
+		subject={
+			"customer_group": customer_group,
+			"currency": currency or company_currency(company),
+			"grouping": grouping,
+		},
 	)
 
 
@@ -127,14 +145,16 @@ def shape(rows, fiscal_year: str, subject: dict) -> dict:
 	}
 
 
-def tree_statistics(fiscal_year: str, company=None, currency=None) -> dict[str, dict]:
+def tree_statistics(
+	fiscal_year: str, company=None, currency=None, grouping: str = AS_AT_THE_TIME
+) -> dict[str, dict]:
 	"""Every customer group's yearly count and amount per movement, each rolled up through its subtree,
 	in one query on the summary."""
 	where, values = _filters(fiscal_year, company, currency)
 	rows = frappe.db.sql(
 		f"""select s.customer_group, s.movement_type, sum(s.entries) as entries, sum(s.amount) as amount,
 			sum(s.tax_amount) as tax_amount
-		from {summary_source()} s
+		from {summary_source(grouping=grouping, ledger_where=_ledger_where(where))} s
 		where s.period_start between %(start)s and %(end)s {where.format(alias="s")}
 		group by s.customer_group, s.movement_type""",
 		values,
@@ -169,6 +189,7 @@ def group_trends(
 	company=None,
 	currency=None,
 	value: str = "amount",
+	grouping: str = AS_AT_THE_TIME,
 ) -> dict:
 	"""Net sales (invoices less credit notes) per period for each child group of a parent, each rolled
 	up through its own subtree (Dokos' trend analysis per customer group)."""
@@ -183,7 +204,7 @@ def group_trends(
 			sum(if(s.movement_type = 'Credit Note', -{measure}, {measure})) as net
 		from `tabCustomer Group` c
 		join `tabCustomer Group` g on g.lft >= c.lft and g.rgt <= c.rgt
-		join {summary_source()} s on s.customer_group = g.name
+		join {summary_source(grouping=grouping, ledger_where=_ledger_where(where))} s on s.customer_group = g.name
 		where c.parent_customer_group = %(parent)s
 			and s.movement_type in ('Invoice', 'Credit Note')
 			and s.period_start between %(start)s and %(end)s {where.format(alias="s")}
@@ -207,6 +228,7 @@ def group_trends(
 		"series": series,
 		"value": value,
 		"currency": currency or company_currency(company),
+		"grouping": grouping,
 	}
 
 
@@ -235,10 +257,13 @@ def permitted_statistics(
 	customer: str | None = None,
 	company: str | None = None,
 	currency: str | None = None,
+	grouping: str | None = None,
 ) -> dict:
 	"""Sage's statistics for a customer, or for a customer group rolled up through its subtree, for a
-	caller allowed to read them (the API and the report alike)."""
+	caller allowed to read them (the API and the report alike). `grouping`: as at the time (default) or
+	as grouped today; a customer's own figures are the same both ways."""
 	validate_subject(customer_group, customer)
+	grouping = check_grouping(grouping)
 	require_permission("Customer Ledger Entry")
 	check_scope(company, currency)
 	if customer_group:
@@ -246,7 +271,7 @@ def permitted_statistics(
 	if customer:
 		require_read("Customer", customer)
 		return customer_statistics(customer, fiscal_year, company, currency)
-	return group_statistics(customer_group, fiscal_year, company, currency)
+	return group_statistics(customer_group, fiscal_year, company, currency, grouping)
 
 
 def permitted_group_trends(
@@ -255,10 +280,12 @@ def permitted_group_trends(
 	company: str | None = None,
 	currency: str | None = None,
 	value: str = "amount",
+	grouping: str | None = None,
 ) -> dict:
 	"""`group_trends` for a caller allowed to read the ledger's figures (the API and the report alike)."""
 	require_permission("Customer Ledger Entry")
+	grouping = check_grouping(grouping)
 	if value not in MEASURES:
 		frappe.throw(_("{0} must be one of {1}").format("value", ", ".join(MEASURES)), InvalidMeasureError)
 	check_scope(company, currency)
-	return group_trends(fiscal_year, parent_customer_group, company, currency, value)
+	return group_trends(fiscal_year, parent_customer_group, company, currency, value, grouping)

@@ -8,6 +8,10 @@ One matching path serves both ways of filling the table: invoices add their line
 take them back when cancelled), and `rebuild_actuals` recomputes targets from all submitted lines
 (after a target is created or changed, or a tree node moves).
 
+The actuals are kept as at the time: by the territory and customer group on each invoice, which stay as
+they were posted when the customer moves. `actuals_as_grouped_today` counts the same lines by each
+customer's current territory and group instead, when asked, without storing anything.
+
 A recount and the invoices submitted meanwhile must not lose each other's lines: `rebuild_actuals`
 reads the lines with a locking read before it replaces anything (see there), and a tree move queues its
 recount only once it is committed, so that the recount sees it.
@@ -20,6 +24,7 @@ from frappe.utils import flt, get_first_day, getdate
 from frappe.utils.background_jobs import create_job_id, get_queue
 
 from crm_app.access import require_permission, require_read
+from crm_app.customers.membership import AS_AT_THE_TIME, AS_GROUPED_TODAY, check_grouping
 from crm_app.guards import app_writes
 from crm_app.input_checks import parse_date
 from crm_app.locks import lock_doctype
@@ -156,23 +161,53 @@ def on_invoice_cancel(invoice, method=None) -> None:
 		add_to_actuals(totals_by_target(invoice_rows(invoice, -1), index))
 
 
-def _submitted_lines(where: str = "", values: dict | None = None):
-	"""Submitted invoice lines, added up per month and dimensions (credit notes are negative).
+def _submitted_lines(where: str = "", values: dict | None = None, grouping: str = AS_AT_THE_TIME):
+	"""Submitted invoice lines, added up per month and dimensions (credit notes are negative); territory
+	and customer group the invoice's (as at the time) or its customer's current ones (as grouped today).
 
-	A locking read: it sees every invoice committed until now, even if this transaction read the
-	database before (a plain read would see it as it was then), waits for the submits and cancels under
-	way, and keeps the invoices it read from being submitted or cancelled until this transaction ends."""
+	As at the time, a locking read (the recount's): it sees every invoice committed until now, even if
+	this transaction read the database before (a plain read would see it as it was then), waits for the
+	submits and cancels under way, and keeps the invoices it read from being submitted or cancelled until
+	this transaction ends. As grouped today it only reads, for a report."""
+	dimensions, customer, lock = _line_source(grouping)
 	return frappe.db.sql(
-		f"""select date_format(si.posting_date, '%%Y-%%m-01') as month, si.territory, si.customer_group,
+		f"""select date_format(si.posting_date, '%%Y-%%m-01') as month, {dimensions},
 			si.sales_person, item.item_group, sum(item.qty) as qty, sum(item.amount) as amount
 		from `tabSales Invoice Item` item
-		join `tabSales Invoice` si on si.name = item.parent and item.parenttype = 'Sales Invoice'
+		join `tabSales Invoice` si on si.name = item.parent and item.parenttype = 'Sales Invoice' {customer}
 		where si.docstatus = 1 {where}
 		group by 1, 2, 3, 4, 5
-		lock in share mode""",
+		{lock}""",
 		values or {},
 		as_dict=True,
 	)
+
+
+def _line_source(grouping: str) -> tuple[str, str, str]:
+	"""The territory and group columns of an invoice line, the join they need, and the lock of the read."""
+	if grouping == AS_GROUPED_TODAY:
+		return "c.territory, c.customer_group", "join `tabCustomer` c on c.name = si.customer", ""
+	return "si.territory, si.customer_group", "", "lock in share mode"
+
+
+def actuals_as_grouped_today(target_names: list[str], from_date, to_date) -> list[dict]:
+	"""What the targets reach when every submitted line counts in its customer's current territory and
+	group rather than the invoice's: rows as Sales Target Actual's (sales_target, period_start, qty,
+	amount), computed when asked and never stored."""
+	index = TargetIndex(target_names)
+	if not index.targets:
+		return []
+	rows = _submitted_lines(
+		"and si.posting_date between %(from_date)s and %(to_date)s",
+		{"from_date": from_date, "to_date": to_date},
+		AS_GROUPED_TODAY,
+	)
+	for row in rows:
+		row["month"] = getdate(row["month"])
+	return [
+		frappe._dict(sales_target=target, period_start=month, qty=qty, amount=amount)
+		for (target, month), (qty, amount) in totals_by_target(rows, index).items()
+	]
 
 
 def rebuild_actuals(target_names: list[str] | None = None) -> int:
@@ -207,13 +242,17 @@ def rebuild_actuals(target_names: list[str] | None = None) -> int:
 	return len(names)
 
 
-def dimension_filter(target, from_date, to_date) -> tuple[str, dict]:
-	"""SQL conditions (on `si` and `item`) for the lines a target counts between two dates."""
+def dimension_filter(target, from_date, to_date, grouping: str = AS_AT_THE_TIME) -> tuple[str, dict]:
+	"""SQL conditions (on `si` and `item`, and `c` the customer as grouped today) for the lines a target
+	counts between two dates."""
 	where = "and si.posting_date between %(from_date)s and %(to_date)s"
 	values = {"from_date": from_date, "to_date": to_date}
+	today = grouping == AS_GROUPED_TODAY
 	for field, doctype in DIMENSIONS.items():
 		if target[field]:
 			column = "item.item_group" if field == "item_group" else f"si.{field}"
+			if today and field in ("territory", "customer_group"):
+				column = f"c.{field}"
 			values[field] = tuple(subtree(doctype, target[field]))
 			where += f" and {column} in %({field})s"
 	return where, values
@@ -248,18 +287,22 @@ def queue_recount() -> str | None:
 	return create_job_id(job_id)
 
 
-def invoice_lines_for_target(sales_target: str, from_date, to_date) -> list[dict]:
-	"""The submitted invoice lines behind a target's figure (the report's drill-down)."""
+def invoice_lines_for_target(
+	sales_target: str, from_date, to_date, grouping: str = AS_AT_THE_TIME
+) -> list[dict]:
+	"""The submitted invoice lines behind a target's figure (the report's drill-down), with the territory
+	and group they count under in that grouping."""
 	target = frappe.db.get_value("Sales Target", sales_target, list(DIMENSIONS), as_dict=True)
-	where, values = dimension_filter(target, from_date, to_date)
+	where, values = dimension_filter(target, from_date, to_date, grouping)
 	permitted = permitted_customers_condition("si.customer")  # a user limited to some customers sees theirs
 	if permitted:
 		where += f" and {permitted}"
+	dimensions, customer, _lock = _line_source(grouping)
 	return frappe.db.sql(
-		f"""select si.name as sales_invoice, si.posting_date, si.customer, si.territory, si.customer_group,
+		f"""select si.name as sales_invoice, si.posting_date, si.customer, {dimensions},
 			si.sales_person, item.item_code, item.item_group, item.qty, item.amount, si.is_return
 		from `tabSales Invoice Item` item
-		join `tabSales Invoice` si on si.name = item.parent and item.parenttype = 'Sales Invoice'
+		join `tabSales Invoice` si on si.name = item.parent and item.parenttype = 'Sales Invoice' {customer}
 		where si.docstatus = 1 {where}
 		order by si.posting_date, si.name, item.idx""",
 		values,
@@ -267,10 +310,11 @@ def invoice_lines_for_target(sales_target: str, from_date, to_date) -> list[dict
 	)
 
 
-def permitted_invoice_lines(sales_target: str, from_date, to_date) -> list[dict]:
+def permitted_invoice_lines(sales_target: str, from_date, to_date, grouping: str | None = None) -> list[dict]:
 	"""`invoice_lines_for_target` for a caller allowed to read the target and the invoices (the API and
 	the report alike); the dates as given by a user."""
 	require_read("Sales Target", sales_target)
 	require_permission("Sales Invoice")
+	grouping = check_grouping(grouping)
 	start, end = parse_date(from_date, "from_date"), parse_date(to_date, "to_date")
-	return invoice_lines_for_target(sales_target, start, end)
+	return invoice_lines_for_target(sales_target, start, end, grouping)

@@ -4,6 +4,10 @@ A node with a target of its own spreads it over the months through its distribut
 one) and reads its actuals from Sales Target Actual. A group whose target is the sum of its children
 takes its children's targets and actuals. Periods are months, quarters, half-years or the year,
 counted from the fiscal year's first month.
+
+Actuals as at the time (the default) are the stored ones, by the territory and group on each invoice; as
+grouped today they are counted when asked by each customer's current territory and group
+(`actuals.actuals_as_grouped_today`).
 """
 
 import calendar
@@ -14,7 +18,9 @@ from frappe.utils import add_days, add_months, flt, get_first_day, getdate
 
 from crm_app.access import require_permission
 from crm_app.currency import company_currency
+from crm_app.customers.membership import AS_AT_THE_TIME, AS_GROUPED_TODAY, check_grouping
 from crm_app.input_checks import not_found
+from crm_app.sales_targets.actuals import actuals_as_grouped_today
 from crm_app.trees import subtree_filters
 
 PERIOD_MONTHS = {"Monthly": 1, "Quarterly": 3, "Half-Yearly": 6, "Yearly": 12}
@@ -47,7 +53,9 @@ def month_shares(distribution: str | None, months: list) -> list[float]:
 	return [flt(percent.get(calendar.month_name[m.month])) / 100 for m in months]
 
 
-def target_vs_actual(fiscal_year: str, period: str = "Monthly", root: str | None = None) -> dict:
+def target_vs_actual(
+	fiscal_year: str, period: str = "Monthly", root: str | None = None, grouping: str = AS_AT_THE_TIME
+) -> dict:
 	if period not in PERIOD_MONTHS:
 		frappe.throw(_("Period must be one of {0}").format(", ".join(PERIOD_MONTHS)), InvalidPeriodError)
 	months = fiscal_months(fiscal_year)
@@ -75,19 +83,25 @@ def target_vs_actual(fiscal_year: str, period: str = "Monthly", root: str | None
 		],
 		order_by="lft",
 	)
-	actual_filters = {"period_start": ("between", [months[0], months[-1]])}
-	if root:
-		actual_filters["sales_target"] = ("in", [node.name for node in nodes])  # only the subtree's
-	actual_rows = frappe.get_all(
-		"Sales Target Actual",
-		filters=actual_filters,
-		fields=["sales_target", "period_start", "qty", "amount"],
-	)
+	if grouping == AS_GROUPED_TODAY:
+		end = add_days(add_months(months[-1], 1), -1)
+		actual_rows = actuals_as_grouped_today([node.name for node in nodes], months[0], end)
+	else:
+		actual_filters = {"period_start": ("between", [months[0], months[-1]])}
+		if root:
+			actual_filters["sales_target"] = ("in", [node.name for node in nodes])  # only the subtree's
+		actual_rows = frappe.get_all(
+			"Sales Target Actual",
+			filters=actual_filters,
+			fields=["sales_target", "period_start", "qty", "amount"],
+		)
 	month_index = {m: i for i, m in enumerate(months)}
 	actuals = {}
 	for row in actual_rows:
 		series = actuals.setdefault(row.sales_target, [[0.0] * 12, [0.0] * 12])
-		position = month_index[getdate(row.period_start)]
+		position = month_index.get(getdate(row.period_start))
+		if position is None:
+			continue  # a target of another fiscal year counting a line of this one
 		series[0][position] += flt(row.qty)
 		series[1][position] += flt(row.amount)
 
@@ -176,6 +190,7 @@ def target_vs_actual(fiscal_year: str, period: str = "Monthly", root: str | None
 	return {
 		"fiscal_year": fiscal_year,
 		"period": period,
+		"grouping": grouping,
 		"currency": currency,
 		"periods": periods,
 		"nodes": out,
@@ -199,7 +214,9 @@ def _figures(target_qty, actual_qty, target_amount, actual_amount) -> dict:
 	}
 
 
-def permitted_target_vs_actual(fiscal_year: str, period: str = "Monthly", root: str | None = None) -> dict:
+def permitted_target_vs_actual(
+	fiscal_year: str, period: str = "Monthly", root: str | None = None, grouping: str | None = None
+) -> dict:
 	"""`target_vs_actual` for a caller allowed to read sales targets (the API and the report alike)."""
 	require_permission("Sales Target")
-	return target_vs_actual(fiscal_year, period, root)
+	return target_vs_actual(fiscal_year, period, root, check_grouping(grouping))

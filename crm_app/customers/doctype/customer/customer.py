@@ -5,6 +5,7 @@
 from crm_app.customers.contacts import link_quick_entry_records
 from crm_app.customers.freeze import record_freeze_change, validate_freeze
 from crm_app.customers.master_checks import check_name_free, validate_master
+from crm_app.customers.membership import record_customer_membership
 from crm_app.customers.naming import (
 	apply_new_customer_defaults,
 	by_naming_series,
@@ -114,6 +115,7 @@ class Customer(TreeNode):
 	def on_update(self):
 		super().on_update()
 		record_freeze_change(self)
+		record_customer_membership(self)  # in this save's transaction: a rolled back save leaves none
 
 	def after_insert(self):
 		link_quick_entry_records(self)

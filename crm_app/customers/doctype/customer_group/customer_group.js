@@ -127,7 +127,14 @@ async function show_members_and_statistics(frm) {
 			fiscal_year,
 			customer_group: frm.doc.name,
 		});
-		html += `<p>${__("Statistics for fiscal year {0}", [fiscal_year])} · <a href="${report}">${__("Open the report")}</a></p>
+		// the figures as posted (as at the time); the report also gives them by the customers' groups today
+		const report_today = crm_app.desk_url(["query-report", "Customer Group Statistics"], {
+			fiscal_year,
+			customer_group: frm.doc.name,
+			grouping: "As Grouped Today",
+		});
+		html += `<p>${__("Statistics for fiscal year {0}", [fiscal_year])} · <a href="${report}">${__("Open the report")}</a>
+			· <a href="${report_today}">${__("As Grouped Today")}</a></p>
 			<table class="table table-sm table-bordered"><thead><tr><th>${__("Movement")}</th><th>${__("Count")}</th><th>${__(
 				"Amount"
 			)}</th></tr></thead><tbody>${rows}</tbody></table>

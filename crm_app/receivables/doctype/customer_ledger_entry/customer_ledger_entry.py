@@ -39,6 +39,7 @@ class CustomerLedgerEntry(AppWrittenDocument):  # only the app's posting code wr
 		name: DF.Int | None
 		posting_date: DF.Date
 		tax_amount: DF.Currency
+		territory: DF.Link | None
 		voucher_no: DF.DynamicLink
 		voucher_type: DF.Link
 	# end: auto-generated types

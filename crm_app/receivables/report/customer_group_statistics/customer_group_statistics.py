@@ -25,6 +25,7 @@ def execute(filters=None):
 		customer=filters.customer,
 		company=filters.company,
 		currency=filters.currency,
+		grouping=filters.grouping,
 	)
 	periods = stats["periods"]
 	columns = [

@@ -21,6 +21,7 @@ def execute(filters=None):
 		filters.company,
 		filters.currency,
 		filters.value or "amount",
+		filters.grouping,
 	)
 	periods = trends["periods"]
 	fieldtype = "Int" if trends["value"] == "count" else "Currency"

@@ -55,7 +55,9 @@ def execute(filters=None):
 			"width": 120,
 		},
 	]
-	lines = permitted_invoice_lines(filters.sales_target, filters.from_date, filters.to_date)
+	lines = permitted_invoice_lines(
+		filters.sales_target, filters.from_date, filters.to_date, filters.grouping
+	)
 	return columns, with_currency(lines)
 
 

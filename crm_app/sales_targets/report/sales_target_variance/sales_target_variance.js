@@ -1,6 +1,9 @@
 // Copyright (c) 2026, crm_app contributors and contributors
 // For license information, please see license.txt
 
+// the drill-down counts the lines the same way as the figure clicked
+const report_grouping = () => frappe.query_report?.get_filter_value("grouping") || "As at the Time";
+
 frappe.query_reports["Sales Target Variance"] = {
 	filters: [
 		crm_app.fiscal_year_filter(),
@@ -27,6 +30,16 @@ frappe.query_reports["Sales Target Variance"] = {
 			default: "Amount",
 		},
 		{ fieldname: "sales_target", label: __("Sales Target"), fieldtype: "Link", options: "Sales Target" },
+		{
+			fieldname: "grouping",
+			label: __("Grouping"),
+			fieldtype: "Select",
+			options: [
+				{ value: "As at the Time", label: __("As at the Time") },
+				{ value: "As Grouped Today", label: __("As Grouped Today") },
+			],
+			default: "As at the Time",
+		},
 	],
 	tree: true,
 	name_field: "sales_target",
@@ -41,6 +54,7 @@ frappe.query_reports["Sales Target Variance"] = {
 				sales_target: data.sales_target,
 				from_date: column.period_start,
 				to_date: column.period_end,
+				grouping: report_grouping(),
 			});
 			return `<a href="${link}">${text}</a>`;
 		}

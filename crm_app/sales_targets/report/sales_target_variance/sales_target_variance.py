@@ -16,7 +16,7 @@ def execute(filters=None):
 	if not filters.fiscal_year:
 		frappe.throw(_("Choose a fiscal year"), frappe.MandatoryError)
 	result = permitted_target_vs_actual(
-		filters.fiscal_year, filters.period or "Monthly", filters.sales_target
+		filters.fiscal_year, filters.period or "Monthly", filters.sales_target, filters.grouping
 	)
 	measure = "qty" if filters.based_on == "Quantity" else "amount"
 	fieldtype = "Float" if measure == "qty" else "Currency"
