@@ -127,6 +127,23 @@ def test_an_adjustment_shows_apart_with_its_reason_and_leaves_the_ledger_alone(w
 	assert rows["Invoice, adjustments included"]["amount"] == 1500
 
 
+def test_a_customers_adjustment_follows_the_grouping_asked_for(world):
+	"""Made while the customer was in G: under G "as at the time", under its new group "as grouped today",
+	as its ledger figures are."""
+	adjustment(world, customer=world.customer, customer_group=None, entries=1, amount=200)
+	moved_to = make_node("Customer Group", unique("Stat H"), world.parent).name
+	frappe.db.set_value("Customer", world.customer, "customer_group", moved_to)
+
+	def adjusted_in(group, grouping):
+		rows, _summary = report_rows(world, customer_group=group, grouping=grouping)
+		return rows.get("Adjustment: Invoice", {}).get("amount")
+
+	assert adjusted_in(world.group, "As at the Time") == 200
+	assert adjusted_in(moved_to, "As at the Time") is None
+	assert adjusted_in(world.group, "As Grouped Today") is None
+	assert adjusted_in(moved_to, "As Grouped Today") == 200
+
+
 def test_without_the_option_or_the_role_an_adjustment_is_refused(world):
 	allow(False)
 	with pytest.raises(StatisticsAdjustmentNotAllowedError):

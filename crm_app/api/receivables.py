@@ -58,11 +58,12 @@ def get_adjusted_statistics(
 	customer: str | None = None,
 	company: str | None = None,
 	currency: str | None = None,
+	grouping: str | None = None,
 ) -> dict:
 	"""`get_statistics` with the statistics adjustments apart (`adjustments`, each with its reason) and the
 	totals including them (`adjusted`); the ledger's figures are the same as `get_statistics` gives."""
 	return statistics_adjustments.permitted_adjusted_statistics(
-		fiscal_year, customer_group, customer, company, currency
+		fiscal_year, customer_group, customer, company, currency, grouping
 	)
 
 

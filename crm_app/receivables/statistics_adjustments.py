@@ -18,6 +18,7 @@ from frappe.utils.nestedset import get_root_of
 
 from crm_app.access import require_permission
 from crm_app.currency import company_currency
+from crm_app.customers.membership import AS_AT_THE_TIME, check_grouping
 from crm_app.input_checks import ensure_exists, not_found
 from crm_app.permissions import permitted_customers_condition
 from crm_app.receivables.movements import MOVEMENT_TYPES, TAXED
@@ -185,10 +186,16 @@ def adjustment_rows(
 	customer: str | None = None,
 	company: str | None = None,
 	currency: str | None = None,
+	grouping: str | None = None,
 ) -> list[dict]:
 	"""The submitted adjustments of a customer, or of a customer group's subtree (its customers' included),
 	for the fiscal year: shaped as the ledger summary's rows, with their reason. A user limited to some
-	customers sees only those customers' adjustments, as with the ledger's figures."""
+	customers sees only those customers' adjustments, as with the ledger's figures. A customer's adjustment
+	counts in the group it had when it was made or, "as grouped today", in its group now."""
+	grouping = check_grouping(grouping)
+	group_column = (
+		"a.customer_group" if grouping == AS_AT_THE_TIME else "coalesce(c.customer_group, a.customer_group)"
+	)
 	start, end = fiscal_year_dates(fiscal_year)
 	values = {"start": start, "end": end, "company": company, "currency": currency, "customer": customer}
 	where = "a.docstatus = 1 and a.period_start between %(start)s and %(end)s"
@@ -199,7 +206,7 @@ def adjustment_rows(
 	if customer:
 		where += " and a.customer = %(customer)s"
 	elif customer_group and customer_group != get_root_of("Customer Group"):
-		subtree = subtree_condition("Customer Group", customer_group, "a.customer_group")
+		subtree = subtree_condition("Customer Group", customer_group, group_column)
 		if not subtree:
 			not_found("Customer Group", customer_group)
 		values.update(subtree[1])
@@ -208,9 +215,9 @@ def adjustment_rows(
 	if permitted:
 		where += " and " + permitted
 	return frappe.db.sql(
-		f"""select a.name, a.customer, a.customer_group, a.period_start, a.movement_type,
+		f"""select a.name, a.customer, {group_column} as customer_group, a.period_start, a.movement_type,
 			a.entries, a.amount, a.tax_amount, a.days_to_pay, a.reason, a.is_opening, a.adjusted_by
-		from `tabCustomer Statistics Adjustment` a
+		from `tabCustomer Statistics Adjustment` a left join `tabCustomer` c on c.name = a.customer
 		where {where}
 		order by a.period_start, a.creation""",
 		values,
@@ -270,9 +277,12 @@ def permitted_adjusted_statistics(
 	customer: str | None = None,
 	company: str | None = None,
 	currency: str | None = None,
+	grouping: str | None = None,
 ) -> dict:
 	"""`permitted_statistics` (the same checks, the ledger's figures unchanged) with the adjustments apart
-	and the totals including them (the API and the report alike)."""
-	ledger = permitted_statistics(fiscal_year, customer_group, customer, company, currency)
-	rows = adjustment_rows(fiscal_year, None if customer else customer_group, customer, company, currency)
+	and the totals including them (the API and the report alike), grouped as `grouping` says."""
+	ledger = permitted_statistics(fiscal_year, customer_group, customer, company, currency, grouping)
+	rows = adjustment_rows(
+		fiscal_year, None if customer else customer_group, customer, company, currency, grouping
+	)
 	return adjusted_statistics(ledger, rows, fiscal_year)
