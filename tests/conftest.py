@@ -10,6 +10,7 @@ run first, before this process connects to the site. The desk tests share one Ch
 a fresh browser context for each test (tests/browser.py).
 """
 
+import json
 import os
 import socket
 import subprocess
@@ -89,9 +90,47 @@ def _free_port() -> int:
 		return s.getsockname()[1]
 
 
+def _wait_until_up(process, log, url: str, answered) -> None:
+	deadline = time.monotonic() + 60
+	while True:
+		try:
+			if answered(requests.get(url, timeout=2)):
+				return
+		except (requests.RequestException, ValueError):
+			pass
+		if process.poll() is not None or time.monotonic() > deadline:
+			process.kill()
+			raise RuntimeError(f"{url} did not come up (see {log.name})")
+		time.sleep(0.3)
+
+
+def _use_socketio_port(port: int) -> None:
+	"""The test site's desk connects to the tests' realtime server: its port in the site's config, and the
+	users' cached boot (which carries it) dropped."""
+	config_path = find_sites_path() / SITE / "site_config.json"
+	config = json.loads(config_path.read_text())
+	if config.get("socketio_port") != port:
+		config["socketio_port"] = port
+		config_path.write_text(json.dumps(config, indent=1, sort_keys=True))
+	frappe.cache.delete_value("bootinfo")
+
+
+@pytest.fixture(scope="session")
+def realtime_url(server_url):
+	"""The realtime (socket.io) server the desk of the tests' web server connects to."""
+	return server_url.realtime
+
+
+class ServerURL(str):
+	"""The web server's URL; `.realtime` is its realtime server's."""
+
+	realtime: str
+
+
 @pytest.fixture(scope="session")
 def server_url():
-	"""A real Frappe HTTP server (gunicorn, loopback only) on the test site, for the whole session."""
+	"""A real Frappe HTTP server (gunicorn, loopback only) on the test site, for the whole session, with
+	its realtime (socket.io) server beside it, as `make serve` runs them."""
 	port = _free_port()
 	env = {**os.environ, "CRM_DEFAULT_SITE": SITE}
 	bench_python = Path(sys.executable)
@@ -116,22 +155,37 @@ def server_url():
 		stdout=log,
 		stderr=subprocess.STDOUT,
 	)
-	url = f"http://127.0.0.1:{port}"
-	deadline = time.monotonic() + 60
-	while True:
-		try:
-			if requests.get(f"{url}/api/method/ping", timeout=2).json().get("message") == "pong":
-				break
-		except requests.RequestException:
-			pass
-		if process.poll() is not None or time.monotonic() > deadline:
-			process.kill()
-			raise RuntimeError(f"the test HTTP server did not start (see {log.name})")
-		time.sleep(0.3)
+	url = ServerURL(f"http://127.0.0.1:{port}")
+	_wait_until_up(process, log, f"{url}/api/method/ping", lambda r: r.json().get("message") == "pong")
+
+	realtime_port = _free_port()
+	realtime_log = open(log.name.replace("test-server", "test-realtime"), "w")
+	realtime = subprocess.Popen(
+		[
+			str(bench_python),
+			"-m",
+			"crm_app.realtime_server",
+			"--port",
+			str(realtime_port),
+			"--web-url",
+			url,
+		],
+		cwd=find_sites_path(),
+		env=env,
+		stdout=realtime_log,
+		stderr=subprocess.STDOUT,
+	)
+	url.realtime = f"http://127.0.0.1:{realtime_port}"
+	_wait_until_up(
+		realtime, realtime_log, f"{url.realtime}/socket.io/?EIO=4&transport=polling", lambda r: r.ok
+	)
+	_use_socketio_port(realtime_port)
 	yield url
-	process.terminate()
-	process.wait(timeout=30)
+	for server in (realtime, process):
+		server.terminate()
+		server.wait(timeout=30)
 	log.close()
+	realtime_log.close()
 
 
 @pytest.fixture
