@@ -37,7 +37,7 @@ def main(argv=None) -> None:
 	redis_url = args.redis_url or config.get("redis_queue") or "redis://127.0.0.1:6379"
 	logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 	server = RealtimeServer(os.path.abspath(args.sites_path), web_url, redis_url)
-	web.run_app(server.app(), host=args.host, port=int(port), print=lambda *_: None)
+	web.run_app(server.app(), host=args.host, port=int(port), print=lambda *_: None, access_log=None)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ log = logging.getLogger("crm_app.realtime_server")
 
 EVENTS_CHANNEL = "events"  # where frappe.realtime.emit_via_redis publishes
 SITE_REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=30)
+METHOD_MISSING = 417  # Frappe's answer to a method it does not have ("Failed to get method")
 
 
 def hostname(value: str | None) -> str | None:
@@ -160,13 +161,28 @@ class RealtimeServer:
 		except KeyError:  # disconnected meanwhile
 			return None
 
-	async def join_if(self, namespace: str, sid: str, room: str, method: str, **params) -> bool:
-		"""Join the room if the site says the client may (the method answers 200)."""
+	async def may_read(self, session: dict, doctype: str, name: str | None = None) -> bool:
+		"""Whether the site lets the client read the doctype (or that document of it)."""
+		site, credentials = session["site"], session["credentials"]
+		if name is None:
+			status, _ = await self.ask_site(
+				site, credentials, "frappe.realtime.can_subscribe_doctype", doctype=doctype
+			)
+		else:
+			status, _ = await self.ask_site(
+				site, credentials, "frappe.realtime.can_subscribe_doc", doctype=doctype, docname=name
+			)
+		if status == METHOD_MISSING:
+			# later Frappe versions ask one method for both
+			status, _ = await self.ask_site(
+				site, credentials, "frappe.realtime.has_permission", doctype=doctype, name=name or ""
+			)
+		return status == 200
+
+	async def join_if_readable(self, namespace: str, sid: str, room: str, doctype: str, name=None) -> bool:
+		"""Join the room if the site says the client may read what it is about."""
 		session = await self.session(namespace, sid)
-		if not session:
-			return False
-		status, _message = await self.ask_site(session["site"], session["credentials"], method, **params)
-		if status != 200:
+		if not session or not await self.may_read(session, doctype, name):
 			return False
 		try:
 			await self.sio.enter_room(sid, room, namespace=namespace)
@@ -178,13 +194,7 @@ class RealtimeServer:
 
 	async def doctype_subscribe(self, namespace: str, sid: str, doctype=None, *_):
 		if isinstance(doctype, str) and doctype:
-			await self.join_if(
-				namespace,
-				sid,
-				rooms.doctype_room(doctype),
-				"frappe.realtime.can_subscribe_doctype",
-				doctype=doctype,
-			)
+			await self.join_if_readable(namespace, sid, rooms.doctype_room(doctype), doctype)
 
 	async def doctype_unsubscribe(self, namespace: str, sid: str, doctype=None, *_):
 		if isinstance(doctype, str):
@@ -230,9 +240,7 @@ class RealtimeServer:
 		await self.notify_viewers(namespace, doctype, name)
 
 	async def join_doc(self, namespace: str, sid: str, room: str, doctype: str, name) -> bool:
-		return await self.join_if(
-			namespace, sid, room, "frappe.realtime.can_subscribe_doc", doctype=doctype, docname=str(name)
-		)
+		return await self.join_if_readable(namespace, sid, room, doctype, str(name))
 
 	async def notify_viewers(self, namespace: str, doctype: str, name: str, leaving: str | None = None):
 		"""Tell the users who have the form open who else has it open."""
