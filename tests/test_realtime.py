@@ -15,6 +15,7 @@ from frappe.utils.password import update_password
 from tests.browser import DESK, page_errors, quiet
 from tests.conftest import ADMIN_PASSWORD, SITE
 from tests.users import http_session, make_user, remove_user
+from tests.workers import bench_worker
 
 NAMESPACE = f"/{SITE}"
 
@@ -233,5 +234,28 @@ def test_a_page_of_another_host_cannot_connect(server_url, realtime_url):
 		with pytest.raises(socketio.exceptions.ConnectionError):
 			async with Listener(realtime_url, "http://attacker.test", {"Cookie": f"sid={sid}"}):
 				pass
+
+	run(scenario)
+
+
+def test_a_background_job_shows_its_progress_to_whoever_started_it(server_url, realtime_url, admin_session):
+	title = "Rebuilding the customer ledger summary"
+
+	async def scenario():
+		cookie = {"Cookie": f"sid={admin_session.cookies['sid']}"}
+		async with Listener(realtime_url, server_url, cookie) as listener:
+			response = admin_session.post(
+				f"{server_url}/api/method/crm_app.api.receivables.rebuild_ledger_summary"
+			)
+			assert response.status_code == 200, response.text
+			worker = await asyncio.to_thread(bench_worker, "long")  # a real worker, as on a site
+			assert worker.returncode == 0, worker.stderr
+			await asyncio.sleep(2)  # what the worker published is on its way
+			progress = [
+				data["percent"]
+				for event, data in listener.received
+				if event == "progress" and data.get("title") == title
+			]
+			assert progress == [1, 100]  # the bar opens with the job and closes when it ends
 
 	run(scenario)
