@@ -32,8 +32,9 @@ class Listener:
 	"""A socket.io client (python-socketio, over a websocket) on the test site's namespace, as a page of
 	the web server would open it; what it receives is kept as (event, data) in `received`."""
 
-	def __init__(self, realtime_url: str, origin: str, headers: dict):
+	def __init__(self, realtime_url: str, origin: str, headers: dict, namespace: str = NAMESPACE):
 		self.url, self.headers = realtime_url, {"Origin": origin, **headers}
+		self.namespace = namespace
 		self.received: list[tuple] = []
 
 	async def keep(self, event, data=None):
@@ -42,11 +43,11 @@ class Listener:
 	async def __aenter__(self):
 		self.http = aiohttp.ClientSession()
 		self.client = socketio.AsyncClient(reconnection=False, http_session=self.http)
-		self.client.on("*", self.keep, namespace=NAMESPACE)
+		self.client.on("*", self.keep, namespace=self.namespace)
 		try:
 			await self.client.connect(
 				self.url,
-				namespaces=[NAMESPACE],
+				namespaces=[self.namespace],
 				transports=["websocket"],
 				headers=self.headers,
 				wait_timeout=30,
@@ -61,7 +62,7 @@ class Listener:
 		await self.http.close()
 
 	async def emit(self, event, *args):
-		await self.client.emit(event, args, namespace=NAMESPACE)
+		await self.client.emit(event, args, namespace=self.namespace)
 
 	async def events_after(self, seconds: float) -> list[tuple]:
 		"""What arrives within `seconds` from now."""
@@ -103,6 +104,7 @@ def test_publish_progress_moves_in_the_desk(desk_page, server_url):
 
 
 def test_a_save_in_another_session_appears_in_the_list(desk_page, server_url, admin_session):
+	admin_session.headers["Connection"] = "close"  # no kept-alive connection the server closes meanwhile
 	desk_page.goto(f"{server_url}{DESK}/todo?status=Open")
 	desk_connected(desk_page)
 	desk_page.wait_for_function("() => window.cur_list && cur_list.doctype === 'ToDo'")
@@ -131,6 +133,7 @@ def test_a_save_in_another_session_appears_in_the_list(desk_page, server_url, ad
 
 
 def test_another_sessions_save_reloads_the_open_form(desk_page, server_url, admin_session):
+	admin_session.headers["Connection"] = "close"  # no kept-alive connection the server closes meanwhile
 	response = admin_session.post(f"{server_url}/api/resource/ToDo", json={"description": "Before"})
 	name = response.json()["data"]["name"]
 	try:
@@ -227,13 +230,18 @@ def test_a_connection_without_a_session_gets_no_private_room(
 	run(scenario)
 
 
-def test_a_page_of_another_host_cannot_connect(server_url, realtime_url):
-	sid = http_session(server_url, "Administrator", ADMIN_PASSWORD).cookies["sid"]
+def test_a_page_of_another_host_or_a_namespace_of_no_site_cannot_connect(server_url, realtime_url):
+	cookie = {"Cookie": f"sid={http_session(server_url, 'Administrator', ADMIN_PASSWORD).cookies['sid']}"}
 
 	async def scenario():
 		with pytest.raises(socketio.exceptions.ConnectionError):
-			async with Listener(realtime_url, "http://attacker.test", {"Cookie": f"sid={sid}"}):
+			async with Listener(realtime_url, "http://attacker.test", cookie):
 				pass
+		with pytest.raises(socketio.exceptions.ConnectionError):
+			async with Listener(realtime_url, server_url, cookie, namespace="/no-such-site.localhost"):
+				pass
+		async with Listener(realtime_url, server_url, cookie) as listener:  # the same, rightly: connected
+			assert listener.client.connected
 
 	run(scenario)
 

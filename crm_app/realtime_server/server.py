@@ -173,9 +173,15 @@ class RealtimeServer:
 				site, credentials, "frappe.realtime.can_subscribe_doc", doctype=doctype, docname=name
 			)
 		if status == METHOD_MISSING:
-			# later Frappe versions ask one method for both
+			# later Frappe versions ask one method for both (its document argument is `name` in some,
+			# `id` in others: Frappe passes a method only the arguments it takes)
 			status, _ = await self.ask_site(
-				site, credentials, "frappe.realtime.has_permission", doctype=doctype, name=name or ""
+				site,
+				credentials,
+				"frappe.realtime.has_permission",
+				doctype=doctype,
+				name=name or "",
+				id=name or "",
 			)
 		return status == 200
 
