@@ -267,3 +267,31 @@ def test_a_background_job_shows_its_progress_to_whoever_started_it(server_url, r
 			assert progress == [1, 100]  # the bar opens with the job and closes when it ends
 
 	run(scenario)
+
+
+def test_users_with_the_same_form_open_see_each_other(server_url, realtime_url, reader_and_hidden_todo):
+	user, own, _hidden = reader_and_hidden_todo
+	cookies = {
+		name: {"Cookie": f"sid={http_session(server_url, name, ADMIN_PASSWORD).cookies['sid']}"}
+		for name in ("Administrator", user)
+	}
+
+	def viewers(listener) -> list[list[str]]:
+		return [
+			sorted(d["users"]) for e, d in listener.received if e == "doc_viewers" and d["docname"] == own
+		]
+
+	async def scenario():
+		async with Listener(realtime_url, server_url, cookies["Administrator"]) as admin:
+			await admin.emit("doc_open", "ToDo", own)
+			async with Listener(realtime_url, server_url, cookies[user]) as reader:
+				await reader.emit("doc_open", "ToDo", own)
+				deadline = time.monotonic() + 30
+				while sorted(["Administrator", user]) not in viewers(admin) and time.monotonic() < deadline:
+					await asyncio.sleep(0.2)
+				assert sorted(["Administrator", user]) in viewers(admin)
+				await reader.emit("doc_close", "ToDo", own)
+				await admin.events_after(1)
+				assert viewers(admin)[-1] == ["Administrator"]
+
+	run(scenario)
