@@ -138,12 +138,12 @@ wanted = {
 		"redis_socketio": redis,
 		"webserver_port": web_port,
 		"socketio_port": socketio_port,
-		# no proxy serves /socket.io beside gunicorn here: the desk reaches the realtime server on its own
-		# port, as under `bench start` (socketio_client.js connects to socketio_port when dev_server is set)
-		"website_context": {"dev_server": 1},
 		**({"frappe_user": "root"} if uid == "0" else {}),
 	},
-	"dev": {"developer_mode": 1},
+	# no proxy serves /socket.io beside gunicorn here: the desk reaches the realtime server on its own port,
+	# as under `bench start` (socketio_client.js connects to socketio_port when dev_server is set). The test
+	# site's desk does only in the tests that start one (tests/conftest.py `realtime_url`).
+	"dev": {"developer_mode": 1, "website_context": {"dev_server": 1}},
 	"test": {"allow_tests": True},
 }[kind]
 if any(config.get(k) != v for k, v in wanted.items()):
