@@ -15,6 +15,8 @@ TEST_SITE=${CRM_TEST_SITE:-test.localhost}     # the site the tests use, kept ap
 REDIS_URL=${CRM_REDIS_URL:-redis://127.0.0.1:6379}
 HTTP_HOST=${CRM_HOST:-127.0.0.1}
 HTTP_PORT=${CRM_PORT:-8000}
+# the realtime (socket.io) server: 9000 beside 8000, as in a Frappe bench
+SOCKETIO_PORT=${CRM_SOCKETIO_PORT:-$((HTTP_PORT + 1000))}
 ADMIN_PASSWORD=${CRM_ADMIN_PASSWORD:-admin}
 # MariaDB account that creates and drops the sites' databases: one per bench folder, since each keeps its own
 # password (benches sharing one account reset each other's password while creating sites)
@@ -123,9 +125,10 @@ bench_in() { (cd "$BENCH_DIR" && bench "$@") 2>&1 | tr '\r' '\n' | sed -e '/^Upd
 # Merge settings into a site's (or the bench's) config file without starting Frappe.
 update_site_config() {
 	local kind=$1 file=$2
-	"$PYTHON" - "$kind" "$file" "$(id -u)" "$REDIS_URL" <<'PY'
+	"$PYTHON" - "$kind" "$file" "$(id -u)" "$REDIS_URL" "$HTTP_PORT" "$SOCKETIO_PORT" <<'PY'
 import json, os, sys
 kind, path, uid, redis = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+web_port, socketio_port = int(sys.argv[5]), int(sys.argv[6])
 config = json.load(open(path)) if os.path.exists(path) else {}
 wanted = {
 	"common": {
@@ -133,9 +136,14 @@ wanted = {
 		"redis_cache": redis,
 		"redis_queue": redis,
 		"redis_socketio": redis,
+		"webserver_port": web_port,
+		"socketio_port": socketio_port,
 		**({"frappe_user": "root"} if uid == "0" else {}),
 	},
-	"dev": {"developer_mode": 1},
+	# no proxy serves /socket.io beside gunicorn here: the desk reaches the realtime server on its own port,
+	# as under `bench start` (socketio_client.js connects to socketio_port when dev_server is set). The test
+	# site's desk does only in the tests that start one (tests/conftest.py `realtime_url`).
+	"dev": {"developer_mode": 1, "website_context": {"dev_server": 1}},
 	"test": {"allow_tests": True},
 }[kind]
 if any(config.get(k) != v for k, v in wanted.items()):

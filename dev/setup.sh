@@ -200,9 +200,12 @@ if [ "$(readlink "$app_link" 2>/dev/null)" != "$APP_SOURCE" ]; then
 	ln -s "$APP_SOURCE" "$app_link"
 fi
 installed_from=$(cd / && "$BENCH_DIR/env/bin/python" -c 'import crm_app, os; print(os.path.dirname(os.path.dirname(crm_app.__file__)))' 2>/dev/null || true)
-if [ "$installed_from" != "$app_link" ] && [ "$installed_from" != "$APP_SOURCE" ]; then
+# again when pyproject.toml changes: its dependencies (the realtime server's) go into the bench's env
+app_key=$(hash_files "$APP_SOURCE/pyproject.toml")
+if { [ "$installed_from" != "$app_link" ] && [ "$installed_from" != "$APP_SOURCE" ]; } || ! stamp_ok app "$app_key"; then
 	say "pip install --editable"
 	uv pip install --quiet --python "$BENCH_DIR/env/bin/python" --editable "$app_link"
+	stamp_set app "$app_key"
 fi
 grep -qx crm_app "$BENCH_DIR/sites/apps.txt" || printf '\ncrm_app\n' >>"$BENCH_DIR/sites/apps.txt"
 sed -i '/^$/d' "$BENCH_DIR/sites/apps.txt"

@@ -31,7 +31,8 @@ VIEWPORT = {"width": 1280, "height": 800}
 
 
 def is_realtime_noise(message: str) -> bool:
-	# no realtime (socket.io) server runs in this set-up; the desk works without it
+	# the desk tests run without a realtime (socket.io) server, but test_realtime.py's (`realtime_url` in
+	# tests/conftest.py, see there why); the desk works without it
 	return "socket.io" in message
 
 

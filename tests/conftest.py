@@ -11,6 +11,7 @@ a fresh browser context for each test (tests/browser.py).
 """
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -90,6 +91,63 @@ def _free_port() -> int:
 		return s.getsockname()[1]
 
 
+def _wait_until_up(process, url: str, answered, what: str) -> None:
+	"""Until `url` answers as `answered` says (90 s at most); a process that died or never answers fails."""
+	deadline = time.monotonic() + 90
+	while True:
+		try:
+			if answered(requests.get(url, timeout=2)):
+				return
+		except (requests.RequestException, ValueError):
+			pass
+		if process.poll() is not None or time.monotonic() > deadline:
+			process.kill()
+			raise RuntimeError(f"{what} did not come up")
+		time.sleep(0.3)
+
+
+def _set_site_config(values: dict) -> None:
+	"""Set (None: remove) keys of the test site's config, and drop the users' cached boot, which carries
+	some of them (socketio_port)."""
+	config_path = find_sites_path() / SITE / "site_config.json"
+	config = json.loads(config_path.read_text())
+	for key, value in values.items():
+		if value is None:
+			config.pop(key, None)
+		else:
+			config[key] = value
+	config_path.write_text(json.dumps(config, indent=1, sort_keys=True))
+	frappe.cache.delete_value("bootinfo")
+
+
+@pytest.fixture(scope="module")
+def realtime_url(server_url):
+	"""A realtime (socket.io) server beside the tests' web server, which the test site's desk connects to
+	while the module's tests run (as under `make serve`: its own port, `website_context.dev_server`).
+
+	Only for the modules that ask for it: the other desk tests run without one. Under one, this build of
+	Frappe's desk raises on a form whose timeline gets a new communication (its timeline_message_box
+	template does not compile), which the statement test of test_desk_customer_overview meets."""
+	port = _free_port()
+	log = open(REPO / ".bench" / "test-realtime.log" if (REPO / ".bench").is_dir() else os.devnull, "w")
+	process = subprocess.Popen(
+		[sys.executable, "-m", "crm_app.realtime_server", "--port", str(port), "--web-url", server_url],
+		cwd=find_sites_path(),
+		stdout=log,
+		stderr=subprocess.STDOUT,
+	)
+	url = f"http://127.0.0.1:{port}"
+	_wait_until_up(
+		process, f"{url}/socket.io/?EIO=4&transport=polling", lambda r: r.ok, "the realtime server"
+	)
+	_set_site_config({"socketio_port": port, "website_context": {"dev_server": 1}})
+	yield url
+	_set_site_config({"socketio_port": None, "website_context": None})
+	process.terminate()
+	process.wait(timeout=30)
+	log.close()
+
+
 def start_gunicorn(site: str, wsgi_module: str = "wsgi", output=subprocess.DEVNULL, pythonpath=()):
 	"""A real Frappe HTTP server of this bench (gunicorn, loopback only, 2 workers of 4 threads) serving
 	`site` from `wsgi_module` (dev/wsgi.py, or a module of `pythonpath`): (process, url) once it answers."""
@@ -119,17 +177,13 @@ def start_gunicorn(site: str, wsgi_module: str = "wsgi", output=subprocess.DEVNU
 		stderr=subprocess.STDOUT,
 	)
 	url = f"http://127.0.0.1:{port}"
-	deadline = time.monotonic() + 90
-	while True:
-		try:
-			if requests.get(f"{url}/api/method/ping", timeout=2).json().get("message") == "pong":
-				return process, url
-		except (requests.RequestException, ValueError):
-			pass
-		if process.poll() is not None or time.monotonic() > deadline:
-			process.kill()
-			raise RuntimeError(f"the HTTP server of {site} did not start")
-		time.sleep(0.3)
+	_wait_until_up(
+		process,
+		f"{url}/api/method/ping",
+		lambda r: r.json().get("message") == "pong",
+		f"the HTTP server of {site}",
+	)
+	return process, url
 
 
 @contextlib.contextmanager

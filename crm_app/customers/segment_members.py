@@ -501,9 +501,18 @@ def refresh_all(names: list[str] | None = None, progress=None) -> dict:
 	return counts
 
 
+def refresh_all_job() -> dict:
+	"""`refresh_all` as a background job: its progress shown in the desk of whoever queued it."""
+	return refresh_all(
+		progress=lambda done, total, name, _count: frappe.publish_progress(
+			done * 100 / total, title=_("Refreshing segments"), description=name
+		)
+	)
+
+
 def enqueue_refresh_all() -> None:
 	frappe.enqueue(
-		"crm_app.customers.segment_members.refresh_all",
+		"crm_app.customers.segment_members.refresh_all_job",
 		queue="long",
 		job_id="crm_refresh_segments",
 		deduplicate=True,

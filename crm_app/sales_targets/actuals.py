@@ -20,6 +20,7 @@ recount only once it is committed, so that the recount sees it.
 from collections import defaultdict
 
 import frappe
+from frappe import _
 from frappe.utils import flt, get_first_day, getdate
 from frappe.utils.background_jobs import create_job_id, get_queue
 
@@ -283,8 +284,18 @@ def queue_recount() -> str | None:
 	if any(job_id.startswith(prefix) for job_id in get_queue("long").get_job_ids()):
 		return None
 	job_id = f"{RECOUNT_JOB}:{frappe.generate_hash(length=10)}"
-	frappe.enqueue("crm_app.sales_targets.actuals.rebuild_actuals", queue="long", timeout=3600, job_id=job_id)
+	frappe.enqueue("crm_app.sales_targets.actuals.recount_job", queue="long", timeout=3600, job_id=job_id)
 	return create_job_id(job_id)
+
+
+def recount_job() -> int:
+	"""`rebuild_actuals` of every target as a background job, shown in the desk of whoever moved the nodes
+	while it runs (one transaction: no steps in between to show)."""
+	title = _("Recounting sales target actuals")
+	frappe.publish_progress(1, title=title)
+	count = rebuild_actuals()
+	frappe.publish_progress(100, title=title)  # the desk closes the bar at 100
+	return count
 
 
 def invoice_lines_for_target(
