@@ -60,6 +60,8 @@ SYSTEM_WRITTEN = {
 	"Customer Segment Log",
 	"Credit Control Decision",
 	"Customer Membership History",
+	"Customer Balance",
+	"Customer Due Amount",
 }
 # a link too long is not found (Frappe looks links up before any document event), or refused as too long
 LINK_ERRORS = {"LinkValidationError", "ValidationError", "ValueTooLongError"}
