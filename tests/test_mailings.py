@@ -356,6 +356,29 @@ def test_a_scheduled_statement_goes_out_when_due_for_the_period_just_ended(data,
 	)
 
 
+def test_a_second_scheduler_run_at_the_same_time_sends_a_due_mailing_once(
+	data, outgoing_account, monkeypatch
+):
+	"""Two runs of the daily job at once (a second scheduler, a job run again): the second one listed the
+	mailing as due before the first sent it; it waits for the first's lock and finds the next date moved."""
+	run_on = getdate("2026-03-01")
+	mailing = make_mailing(data, send_on_schedule=1, frequency="Monthly", next_send_on=run_on)
+	assert mailings.send_scheduled(run_on, commit=False) == [mailing.name]
+	emails = {"link_doctype": "Customer Mailing", "link_name": mailing.name}
+	queued_once = frappe.db.count("Communication Link", emails)
+	assert queued_once
+	real_get_all = frappe.get_all
+	monkeypatch.setattr(
+		frappe,
+		"get_all",
+		lambda doctype, *args, **kwargs: (
+			[mailing.name] if doctype == "Customer Mailing" else real_get_all(doctype, *args, **kwargs)
+		),
+	)  # what the second run listed before the first one's commit
+	assert mailings.send_scheduled(run_on, commit=False) == []
+	assert frappe.db.count("Communication Link", emails) == queued_once
+
+
 def test_a_segment_in_use_cannot_be_deleted(data):
 	scheduled = make_mailing(data, send_on_schedule=1, frequency="Weekly")
 	with pytest.raises(SegmentInUseError, match="scheduled mailings"):

@@ -15,6 +15,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 
 from crm_app.csv_files import write_csv
 from crm_app.customers import statements
+from crm_app.locks import lock_row
 from crm_app.permissions import permitted_customers_condition
 from crm_app.trees import subtree_condition
 
@@ -388,8 +389,15 @@ def send_scheduled(today=None, commit: bool = True) -> list[str]:
 		order_by="name",
 	)
 	user = frappe.session.user
+	sent = []
 	for name in due:
+		# a second run at the same time (a second scheduler, a job run again) waits here for the first,
+		# then reads the next date the first one set (a locking read: the latest committed) and skips it
+		still_due = lock_row(MAILING, name, ["next_send_on"])
+		if not still_due or not still_due.next_send_on or getdate(still_due.next_send_on) > today:
+			continue
 		mailing = frappe.get_doc(MAILING, name)
+		sent.append(name)
 		try:
 			frappe.set_user(mailing.owner)
 			check_outgoing_account(_("Mailing {0}").format(frappe.bold(name)))  # logged, not sent
@@ -412,7 +420,7 @@ def send_scheduled(today=None, commit: bool = True) -> list[str]:
 			frappe.log_error(title=_("Scheduled mailing {0} failed").format(name))
 		finally:
 			frappe.set_user(user)
-	return due
+	return sent
 
 
 def export_contacts(customers: list[str]) -> bytes:
