@@ -15,6 +15,20 @@ crm_app.fiscal_year_filter = () => ({
 	default: crm_app.default_fiscal_year(),
 });
 
+// The reports' Grouping filter (crm_app.customers.membership): figures by the group and territory a
+// document had when posted (the default), or by the customer's group and territory today.
+crm_app.grouping_filter = (extra = {}) => ({
+	fieldname: "grouping",
+	label: __("Grouping"),
+	fieldtype: "Select",
+	options: [
+		{ value: "As at the Time", label: __("As at the Time") },
+		{ value: "As Grouped Today", label: __("As Grouped Today") },
+	],
+	default: "As at the Time",
+	...extra,
+});
+
 // Fill an empty "fiscal_year" filter (a fiscal year made since login) with the fiscal year containing today (else the latest).
 // Only an empty filter asks the server: Frappe runs the report after this onload, so a call made while the
 // filter already holds the year from the boot delayed every opening of the report by a round trip.

@@ -8,16 +8,7 @@ frappe.query_reports["Customer Group Statistics"] = {
 		{ fieldname: "customer", label: __("Customer"), fieldtype: "Link", options: "Customer" },
 		{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },
 		{ fieldname: "currency", label: __("Currency"), fieldtype: "Link", options: "Currency" },
-		{
-			fieldname: "grouping",
-			label: __("Grouping"),
-			fieldtype: "Select",
-			options: [
-				{ value: "As at the Time", label: __("As at the Time") },
-				{ value: "As Grouped Today", label: __("As Grouped Today") },
-			],
-			default: "As at the Time",
-		},
+		crm_app.grouping_filter(),
 	],
 	onload: (report) => crm_app.set_default_fiscal_year(report),
 };

@@ -13,16 +13,7 @@ frappe.query_reports["Customer Group Trends"] = {
 		},
 		{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },
 		{ fieldname: "currency", label: __("Currency"), fieldtype: "Link", options: "Currency" },
-		{
-			fieldname: "grouping",
-			label: __("Grouping"),
-			fieldtype: "Select",
-			options: [
-				{ value: "As at the Time", label: __("As at the Time") },
-				{ value: "As Grouped Today", label: __("As Grouped Today") },
-			],
-			default: "As at the Time",
-		},
+		crm_app.grouping_filter(),
 		{
 			fieldname: "value",
 			label: __("Based On"),

@@ -49,16 +49,6 @@ frappe.query_reports["Sales Target Invoices"] = {
 			default: frappe.datetime.get_today(),
 			on_change: run_when_filled,
 		},
-		{
-			fieldname: "grouping",
-			label: __("Grouping"),
-			fieldtype: "Select",
-			options: [
-				{ value: "As at the Time", label: __("As at the Time") },
-				{ value: "As Grouped Today", label: __("As Grouped Today") },
-			],
-			default: "As at the Time",
-			on_change: run_when_filled,
-		},
+		crm_app.grouping_filter({ on_change: run_when_filled }),
 	],
 };

@@ -30,16 +30,7 @@ frappe.query_reports["Sales Target Variance"] = {
 			default: "Amount",
 		},
 		{ fieldname: "sales_target", label: __("Sales Target"), fieldtype: "Link", options: "Sales Target" },
-		{
-			fieldname: "grouping",
-			label: __("Grouping"),
-			fieldtype: "Select",
-			options: [
-				{ value: "As at the Time", label: __("As at the Time") },
-				{ value: "As Grouped Today", label: __("As Grouped Today") },
-			],
-			default: "As at the Time",
-		},
+		crm_app.grouping_filter(),
 	],
 	tree: true,
 	name_field: "sales_target",
