@@ -117,30 +117,35 @@ class Writer:
 
 	def write_documents(self, held: dict[str, list[Row]]) -> None:
 		"""Contacts and addresses, saved as documents (Frappe's own rules, child tables and all)."""
-		for doctype in DOCUMENT_ORDER:
-			for row in held.get(doctype, ()):
-				if row.errors:
-					continue
-				if row.exists:
-					self.report.unchanged[doctype] += 1
-					continue
-				if self.save_document(doctype, row):
-					self.report.created[doctype] += 1
+		self._save_each(held, DOCUMENT_ORDER, lambda doctype, row: self.new_document(doctype, row).insert())
 
 	def write_records(self, held: dict[str, list[Row]]) -> None:
-		"""Opening statistics, each made and submitted by the function the form and REST use."""
-		for doctype in RECORD_ORDER:
+		"""Opening statistics, each made and submitted by the function the form and REST use (refused with a
+		PermissionError when CRM Settings do not allow them)."""
+		self._save_each(
+			held,
+			RECORD_ORDER,
+			lambda _doctype, row: statistics_adjustments.record(row.values),
+			(frappe.ValidationError, frappe.PermissionError),
+		)
+
+	def _save_each(
+		self, held: dict[str, list[Row]], doctypes: list[str], save, refusals=(frappe.ValidationError,)
+	):
+		"""The good new rows of each doctype, each saved by `save(doctype, row)` on its own savepoint: a
+		refused one is rolled back and reported with its line, the others stay."""
+		for doctype in doctypes:
 			for row in held.get(doctype, ()):
 				if row.errors:
 					continue
 				if row.exists:
 					self.report.unchanged[doctype] += 1
 					continue
-				savepoint = "crm_import_record"
+				savepoint = "crm_import_row"
 				frappe.db.savepoint(savepoint)
 				try:
-					statistics_adjustments.record(row.values)
-				except (frappe.ValidationError, frappe.PermissionError) as error:
+					save(doctype, row)
+				except refusals as error:
 					frappe.db.rollback(save_point=savepoint)
 					forget_message()
 					self.report.errors.append(
@@ -149,7 +154,8 @@ class Writer:
 					continue
 				self.report.created[doctype] += 1
 
-	def save_document(self, doctype: str, row: Row) -> bool:
+	def new_document(self, doctype: str, row: Row):
+		"""A contact or an address of the file, linked to its customer, not saved yet."""
 		values = {k: v for k, v in row.values.items() if k not in ("name", LINK_FIELD)}
 		doc = frappe.get_doc({"doctype": doctype, **values})
 		if doctype == "Contact":
@@ -160,18 +166,7 @@ class Writer:
 				doc.append("phone_nos", {"phone": mobile, "is_primary_mobile_no": 1})
 		if row.values.get(LINK_FIELD):
 			doc.append("links", {"link_doctype": "Customer", "link_name": row.values[LINK_FIELD]})
-		savepoint = "crm_import_document"
-		frappe.db.savepoint(savepoint)
-		try:
-			doc.insert()
-		except frappe.ValidationError as error:
-			frappe.db.rollback(save_point=savepoint)
-			forget_message()
-			self.report.errors.append(
-				{"sheet": row.sheet, "row": row.line, "column": None, "message": str(error)}
-			)
-			return False
-		return True
+		return doc
 
 
 def update_rows(doctype: str, rows: list[Row]) -> None:
