@@ -24,6 +24,7 @@ from tests.receivables import (
 	setup_customer,
 )
 from tests.test_tree_rebuild import bench
+from tests.workers import on_own_connection
 
 
 def kept_balance(customer: str, company: str) -> float:
@@ -142,35 +143,6 @@ def remove(*datasets):
 	frappe.db.commit()
 
 
-def in_thread(target, errors: list):
-	"""Run `target` on its own connection to the site, committing at the end, and again (as a client told
-	"busy, try again" would) when it met another posting's lock; keep its last error."""
-
-	def run():
-		frappe.init(site=SITE, sites_path=str(SITES_PATH))
-		frappe.connect()
-		frappe.set_user("Administrator")
-		try:
-			for attempt in range(5):
-				try:
-					target(attempt)
-					frappe.db.commit()
-					return
-				except (frappe.QueryDeadlockError, frappe.TimestampMismatchError, ConcurrentWriteError):
-					frappe.db.rollback()
-					if attempt == 4:
-						raise
-		except Exception as error:
-			frappe.db.rollback()
-			errors.append(repr(error))
-		finally:
-			frappe.destroy()
-
-	thread = threading.Thread(target=run)
-	thread.start()
-	return thread
-
-
 def test_postings_made_at_once_by_several_connections_all_count():
 	data = setup_customer()
 	paid = [
@@ -206,7 +178,8 @@ def test_postings_made_at_once_by_several_connections_all_count():
 		jobs = [lambda a, n=name: submit(n, a) for name in drafts] + [
 			lambda a, n=name: pay(n, a) for name in paid
 		]
-		threads = [in_thread(job, errors) for job in [*jobs, cancel]]
+		retry_on = (frappe.QueryDeadlockError, frappe.TimestampMismatchError, ConcurrentWriteError)
+		threads = [on_own_connection(job, errors, retry_on)[0] for job in [*jobs, cancel]]
 		for thread in threads:
 			thread.join(120)
 		assert not errors, errors

@@ -33,6 +33,7 @@ from tests.receivables import (
 )
 from tests.trees import make_node, unique
 from tests.users import http_session, make_user, remove_user
+from tests.workers import on_own_connection
 
 PASSWORD = "Ledger-pass-1234!"
 DERIVED = ("Customer Ledger Entry", "Customer Ledger Summary", "Sales Target Actual")
@@ -352,28 +353,6 @@ def test_missing_records_are_refused_with_a_link_error():
 # --- recounts lose nothing committed meanwhile ------------------------------------------------------
 
 
-def in_thread(target):
-	"""Run `target` on its own connection to the site, committing at the end; keep its error."""
-	errors = []
-
-	def run():
-		frappe.init(site=SITE, sites_path=str(SITES_PATH))
-		frappe.connect()
-		frappe.set_user("Administrator")
-		try:
-			target()
-			frappe.db.commit()
-		except Exception as error:
-			frappe.db.rollback()
-			errors.append(repr(error))
-		finally:
-			frappe.destroy()
-
-	thread = threading.Thread(target=run)
-	thread.start()
-	return thread, errors
-
-
 def test_a_recount_keeps_an_invoice_committed_while_it_runs(data):
 	recount_began, invoice_committed = threading.Event(), threading.Event()
 
@@ -390,8 +369,8 @@ def test_a_recount_keeps_an_invoice_committed_while_it_runs(data):
 		inv = invoice(data.customer, data.company, data.item, rate=100, qty=3, posting_date=f"{YEAR}-02-10")
 		data.invoices.append(inv.name)
 
-	recounter, recount_errors = in_thread(recount)
-	submitter, submit_errors = in_thread(submit)
+	recounter, recount_errors = on_own_connection(lambda _attempt: recount())
+	submitter, submit_errors = on_own_connection(lambda _attempt: submit())
 	submitter.join(120)
 	invoice_committed.set()
 	recounter.join(120)
@@ -430,8 +409,8 @@ def test_a_summary_rebuild_and_a_posting_under_way_both_complete(data):
 		assert posting_began.wait(60)
 		rebuild_summary()
 
-	poster, post_errors = in_thread(post_slowly)
-	rebuilder, rebuild_errors = in_thread(rebuild)
+	poster, post_errors = on_own_connection(lambda _attempt: post_slowly())
+	rebuilder, rebuild_errors = on_own_connection(lambda _attempt: rebuild())
 	poster.join(120)
 	rebuilder.join(120)
 	try:

@@ -48,3 +48,41 @@ def bench_workers(queues: str = "long", count: int = 2) -> list[subprocess.Compl
 		stdout, stderr = process.communicate(timeout=300)
 		finished.append(subprocess.CompletedProcess(command, process.returncode, stdout, stderr))
 	return finished
+
+
+def on_own_connection(target, errors: list | None = None, retry_on: tuple = (), attempts: int = 5):
+	"""Start `target(attempt)` in a thread on its own connection to the site, as Administrator, committing at
+	the end, as another user's request or job would. After one of the `retry_on` errors it is rolled back
+	and run again (as a client told "busy, try again" would), up to `attempts` times; the last error is
+	kept in `errors`. Returns (thread, errors)."""
+	import threading
+
+	import frappe
+
+	from tests.conftest import SITE
+
+	errors = [] if errors is None else errors
+
+	def run():
+		frappe.init(site=SITE, sites_path=str(SITES_PATH))
+		frappe.connect()
+		frappe.set_user("Administrator")
+		try:
+			for attempt in range(attempts if retry_on else 1):
+				try:
+					target(attempt)
+					frappe.db.commit()
+					return
+				except retry_on:
+					frappe.db.rollback()
+					if attempt == attempts - 1:
+						raise
+		except Exception as error:
+			frappe.db.rollback()
+			errors.append(repr(error))
+		finally:
+			frappe.destroy()
+
+	thread = threading.Thread(target=run)
+	thread.start()
+	return thread, errors
