@@ -28,7 +28,7 @@ import frappe
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from benchmarks.common import start_server
-from tests.conftest import ADMIN_PASSWORD, SITE, connect_site, find_sites_path
+from tests.conftest import ADMIN_PASSWORD, SITE, connect_site, set_site_config
 from tests.fixtures import make_customer
 from tests.receivables import invoice, make_fiscal_year, purge, purge_masters, setup_customer
 from tests.users import http_session
@@ -63,13 +63,6 @@ def replica_script(*arguments: str) -> str:
 	if result.returncode:
 		sys.exit(f"dev/replica.sh {' '.join(arguments)} failed:\n{result.stdout}{result.stderr}")
 	return result.stdout.strip().splitlines()[-1]
-
-
-def set_read_from_replica(site: str, on: bool) -> None:
-	path = Path(find_sites_path()) / site / "site_config.json"
-	config = json.loads(path.read_text())
-	config["read_from_replica"] = int(on)
-	path.write_text(json.dumps(config, indent=1, sort_keys=True))
 
 
 def writer(url: str, data, stop: threading.Event, counts: list, errors: list) -> None:
@@ -160,14 +153,14 @@ def main():
 		]
 		results = {}
 		for label, on_replica, writers, readers in scenarios:
-			set_read_from_replica(site, on_replica)
+			set_site_config({"read_from_replica": int(on_replica)}, site)
 			results[label] = run(url, data, arguments.seconds, writers, readers)
 			figures = results[label]
 			print(
 				f"  {label}: writes/s {figures['writes/s'] or '-'}  report median {figures['report median s'] or '-'}"
 				f" s ({figures['reports']} runs)  errors {len(figures['errors'])}"
 			)
-		set_read_from_replica(site, True)
+		set_site_config({"read_from_replica": 1}, site)
 		alone = results["writers alone"]["writes/s"]
 		for label in ("writers + reports on the replica", "writers + reports on the primary (stock)"):
 			print(f"  {label}: writer throughput {results[label]['writes/s'] / alone:.2f} x alone")

@@ -106,10 +106,10 @@ def _wait_until_up(process, url: str, answered, what: str) -> None:
 		time.sleep(0.3)
 
 
-def _set_site_config(values: dict) -> None:
-	"""Set (None: remove) keys of the test site's config, and drop the users' cached boot, which carries
-	some of them (socketio_port)."""
-	config_path = find_sites_path() / SITE / "site_config.json"
+def set_site_config(values: dict, site: str = SITE) -> None:
+	"""Set (None: remove) keys of a site's config (Frappe reads it on each request), and drop the users'
+	cached boot, which carries some of them (socketio_port)."""
+	config_path = find_sites_path() / site / "site_config.json"
 	config = json.loads(config_path.read_text())
 	for key, value in values.items():
 		if value is None:
@@ -140,9 +140,9 @@ def realtime_url(server_url):
 	_wait_until_up(
 		process, f"{url}/socket.io/?EIO=4&transport=polling", lambda r: r.ok, "the realtime server"
 	)
-	_set_site_config({"socketio_port": port, "website_context": {"dev_server": 1}})
+	set_site_config({"socketio_port": port, "website_context": {"dev_server": 1}})
 	yield url
-	_set_site_config({"socketio_port": None, "website_context": None})
+	set_site_config({"socketio_port": None, "website_context": None})
 	process.terminate()
 	process.wait(timeout=30)
 	log.close()

@@ -16,7 +16,7 @@ import frappe
 import pytest
 from frappe.utils.nestedset import get_root_of
 
-from tests.conftest import ADMIN_PASSWORD, REPO, SITE, find_sites_path, http_server
+from tests.conftest import ADMIN_PASSWORD, REPO, SITE, http_server, set_site_config
 from tests.receivables import invoice, make_fiscal_year, purge, purge_masters, setup_customer
 from tests.trees import unique
 from tests.users import http_session
@@ -50,17 +50,9 @@ def world():
 @pytest.fixture(scope="module")
 def replica(world):
 	site = replica_script("start", SITE)
-	config_path = Path(find_sites_path()) / site / "site_config.json"
 	with http_server(site, "replica-server.log") as url:
-		yield SimpleNamespace(site=site, url=url, config_path=config_path)
+		yield SimpleNamespace(site=site, url=url)
 	replica_script("stop")
-
-
-def read_from_replica(replica, on: bool) -> None:
-	"""Frappe reads the site's config on each request: the same server reads the primary when off."""
-	config = json.loads(replica.config_path.read_text())
-	config["read_from_replica"] = int(on)
-	replica.config_path.write_text(json.dumps(config, indent=1, sort_keys=True))
 
 
 def call(session, url, method, **arguments):
@@ -156,11 +148,11 @@ def test_reports_previews_and_exports_read_from_the_replica_and_agree_with_the_p
 		assert territory.status_code == 200, territory.text[:600]
 
 		paused = reads(session, replica.url, world)
-		read_from_replica(replica, False)
+		set_site_config({"read_from_replica": 0}, replica.site)  # the primary, same server
 		try:
 			primary = reads(session, replica.url, world)
 		finally:
-			read_from_replica(replica, True)
+			set_site_config({"read_from_replica": 1}, replica.site)
 	finally:
 		replica_script("resume")
 	caught_up = reads(session, replica.url, world)
